@@ -1,0 +1,24 @@
+package org.h2cl.h2;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Everything one seed's run reports: per-task outcomes, the accuracy matrix, and where it ran.
+ *
+ * @param backend ND4J backend name (e.g. CPU, CUDA)
+ * @param device device the seed ran on (e.g. "cpu", "cuda:0")
+ * @param threads ND4J threads used
+ * @param resumedFromTask the last task restored from a checkpoint (0 = started fresh)
+ */
+public record SeedResult(
+    int seed,
+    List<TaskOutcome> tasks,
+    List<AccuracyCell> accuracyMatrix,
+    String backend,
+    String device,
+    int threads,
+    int resumedFromTask,
+    long startMillis,
+    long endMillis)
+    implements Serializable {}
