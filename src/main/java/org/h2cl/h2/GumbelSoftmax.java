@@ -3,8 +3,8 @@ package org.h2cl.h2;
 import java.util.SplittableRandom;
 
 /**
- * The Gumbel-softmax draw that turns association logits p into π (H2-SPEC §5.2):
- * π = softmax((p + G)/τ), G_k = −log(−log U_k), U_k ~ Uniform(0, 1).
+ * The Gumbel-softmax draw that turns association logits p into π (H2-SPEC §5.2): π = softmax((p +
+ * G)/τ), G_k = −log(−log U_k), U_k ~ Uniform(0, 1).
  */
 public final class GumbelSoftmax {
   private GumbelSoftmax() {}
@@ -42,8 +42,7 @@ public final class GumbelSoftmax {
   public static double[] apply(double[] p, double[] uniforms, double tau) {
     checkArguments(p, tau);
     if (uniforms.length != p.length) {
-      throw new IllegalArgumentException(
-          "need " + p.length + " uniforms, got " + uniforms.length);
+      throw new IllegalArgumentException("need " + p.length + " uniforms, got " + uniforms.length);
     }
     if (p.length == 1) {
       return new double[] {1.0};

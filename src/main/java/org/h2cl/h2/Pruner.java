@@ -9,18 +9,19 @@ public final class Pruner {
   /**
    * Frees the smallest-magnitude weights that {@code task} owns in one layer.
    *
-   * <p>Among the n weights with {@code owner == task}, the cut-off is the k-th smallest |w| with k =
-   * round-half-even(ratio·n). Every such weight with |w| ≤ cut-off gets owner 0 and value 0f. Weights
-   * equal to the cut-off are all freed, so more than k go when there are ties at the cut-off (as the
-   * reference's {@code abs() <= kthvalue} does). k == 0 frees nothing. Weights of other tasks and
-   * free weights are not touched.
+   * <p>Among the n weights with {@code owner == task}, the cut-off is the k-th smallest |w| with k
+   * = round-half-even(ratio·n). Every such weight with |w| ≤ cut-off gets owner 0 and value 0f.
+   * Weights equal to the cut-off are all freed, so more than k go when there are ties at the
+   * cut-off (as the reference's {@code abs() <= kthvalue} does). k == 0 frees nothing. Weights of
+   * other tasks and free weights are not touched.
    *
    * @param weights the layer's weights; freed entries are set to 0f
    * @param owner the layer's owner map, same length; freed entries are set to 0
    * @param task the task whose weights are pruned, 1..127
    * @param ratio fraction of the task's weights to free, in [0, 1]
    * @return how many weights were freed
-   * @throws IllegalArgumentException on mismatched lengths, a bad task or ratio, or a NaN owned weight
+   * @throws IllegalArgumentException on mismatched lengths, a bad task or ratio, or a NaN owned
+   *     weight
    */
   public static int prune(float[] weights, byte[] owner, int task, double ratio) {
     if (weights.length != owner.length) {
@@ -70,8 +71,9 @@ public final class Pruner {
 
   /**
    * The value that would sit at 0-based {@code index} if {@code a} were sorted ascending. Reorders
-   * {@code a}. Quickselect (median of three, Hoare partition, so runs of equal values split evenly);
-   * falls back to sorting the remaining range if partitioning degenerates. No NaNs allowed.
+   * {@code a}. Quickselect (median of three, Hoare partition, so runs of equal values split
+   * evenly); falls back to sorting the remaining range if partitioning degenerates. No NaNs
+   * allowed.
    */
   static float kthSmallest(float[] a, int index) {
     if (index < 0 || index >= a.length) {

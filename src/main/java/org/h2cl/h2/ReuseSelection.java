@@ -42,9 +42,10 @@ public final class ReuseSelection {
   }
 
   /**
-   * One epoch's counting: every weight with 0 &lt; owner &lt; currentTask whose π-scaled Fisher value
-   * F·π[owner − 1], divided by {@code std}, exceeds {@code threshold} gets its counter raised by one.
-   * σ is the spread of the unscaled F (§5.3 takes it before the π scaling), hence a parameter.
+   * One epoch's counting: every weight with 0 &lt; owner &lt; currentTask whose π-scaled Fisher
+   * value F·π[owner − 1], divided by {@code std}, exceeds {@code threshold} gets its counter raised
+   * by one. σ is the spread of the unscaled F (§5.3 takes it before the π scaling), hence a
+   * parameter.
    *
    * @param fisher F per weight, per layer
    * @param owner owner map, per layer
@@ -65,15 +66,23 @@ public final class ReuseSelection {
       short[][] counters) {
     if (fisher.length != owner.length || counters.length != owner.length) {
       throw new IllegalArgumentException(
-          "layer counts differ: fisher " + fisher.length + ", owner " + owner.length
-              + ", counters " + counters.length);
+          "layer counts differ: fisher "
+              + fisher.length
+              + ", owner "
+              + owner.length
+              + ", counters "
+              + counters.length);
     }
     if (currentTask < 2) {
       throw new IllegalArgumentException("selection needs a task >= 2, got " + currentTask);
     }
     if (pi.length < currentTask - 1) {
       throw new IllegalArgumentException(
-          "pi needs " + (currentTask - 1) + " entries for task " + currentTask + ", has "
+          "pi needs "
+              + (currentTask - 1)
+              + " entries for task "
+              + currentTask
+              + ", has "
               + pi.length);
     }
     for (int l = 0; l < owner.length; l++) {
@@ -82,15 +91,21 @@ public final class ReuseSelection {
       short[] c = counters[l];
       if (f.length != o.length || c.length != o.length) {
         throw new IllegalArgumentException(
-            "layer " + l + ": fisher " + f.length + ", owner " + o.length + ", counters "
+            "layer "
+                + l
+                + ": fisher "
+                + f.length
+                + ", owner "
+                + o.length
+                + ", counters "
                 + c.length);
       }
       for (int i = 0; i < o.length; i++) {
         int k = o[i];
         if (k > 0 && k < currentTask && f[i] * pi[k - 1] / std > threshold) {
           if (c[i] == Short.MAX_VALUE) {
-            throw new IllegalStateException("reuse counter of layer " + l + " weight " + i
-                + " overflows");
+            throw new IllegalStateException(
+                "reuse counter of layer " + l + " weight " + i + " overflows");
           }
           c[i]++;
         }
@@ -113,8 +128,8 @@ public final class ReuseSelection {
   }
 
   /**
-   * Whether a weight with final reuse counter {@code counter} is reused by the task: counter &gt; S/D
-   * (§3).
+   * Whether a weight with final reuse counter {@code counter} is reused by the task: counter &gt;
+   * S/D (§3).
    */
   public static boolean reused(int counter, double s, int divisor) {
     return counter > reuseBound(s, divisor);

@@ -17,7 +17,8 @@ class GumbelSoftmaxTest {
   void handValues() {
     // p = [1, 0] with noise [0, 1]: z = [1, 1] → [0.5, 0.5].
     assertArrayEquals(
-        new double[] {0.5, 0.5}, GumbelSoftmax.apply(new double[] {1, 0}, new double[] {G0, G1}, 1),
+        new double[] {0.5, 0.5},
+        GumbelSoftmax.apply(new double[] {1, 0}, new double[] {G0, G1}, 1),
         1e-12);
     // No noise, τ = 0.5: z = [2 ln 2, 0] → [4, 1]/5.
     assertArrayEquals(
@@ -39,7 +40,8 @@ class GumbelSoftmaxTest {
 
   @Test
   void oneTaskIsAlwaysOne() {
-    assertArrayEquals(new double[] {1.0}, GumbelSoftmax.apply(new double[] {-5}, new double[] {0.3}, 1));
+    assertArrayEquals(
+        new double[] {1.0}, GumbelSoftmax.apply(new double[] {-5}, new double[] {0.3}, 1));
     assertArrayEquals(
         new double[] {1.0}, GumbelSoftmax.sample(new double[] {42}, 1, new SplittableRandom(1)));
   }

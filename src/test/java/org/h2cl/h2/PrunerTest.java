@@ -12,7 +12,8 @@ class PrunerTest {
 
   @Test
   void freesTheKSmallestMagnitudesOfTheTask() {
-    // Task 1 owns 6 weights: |w| = 0.5, 0.1, 0.4, 0.2, 0.6, 0.3. k = rint(0.75·6 = 4.5) = 4 (half to
+    // Task 1 owns 6 weights: |w| = 0.5, 0.1, 0.4, 0.2, 0.6, 0.3. k = rint(0.75·6 = 4.5) = 4 (half
+    // to
     // even), cut-off = 4th smallest = 0.4, so 0.1, 0.2, 0.3, 0.4 go; 0.5 and 0.6 stay.
     float[] w = {0.5f, -0.1f, 0.4f, 0.2f, -0.6f, 0.3f};
     byte[] owner = {1, 1, 1, 1, 1, 1};
@@ -34,7 +35,8 @@ class PrunerTest {
 
   @Test
   void tiesAtTheCutOffAreAllFreed() {
-    // n = 4, k = rint(0.5·4) = 2, 2nd smallest |w| = 0.2, and three weights have |w| = 0.2: four go,
+    // n = 4, k = rint(0.5·4) = 2, 2nd smallest |w| = 0.2, and three weights have |w| = 0.2: four
+    // go,
     // more than k.
     float[] w = {0.2f, 0.1f, -0.2f, 0.2f, 0.3f};
     byte[] owner = {1, 1, 1, 1, 1};

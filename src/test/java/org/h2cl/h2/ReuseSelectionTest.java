@@ -19,10 +19,11 @@ class ReuseSelectionTest {
     float u = 1f / 1024;
     assertEquals(
         Math.sqrt(2.5) / 1024,
-        ReuseSelection.fisherStd(new float[][] {{1024 + u, 1024 + 2 * u}, {1024 + 3 * u, 1024 + 4 * u,
-            1024 + 5 * u}}),
+        ReuseSelection.fisherStd(
+            new float[][] {{1024 + u, 1024 + 2 * u}, {1024 + 3 * u, 1024 + 4 * u, 1024 + 5 * u}}),
         1e-16);
-    assertThrows(IllegalArgumentException.class, () -> ReuseSelection.fisherStd(new float[][] {{1}}));
+    assertThrows(
+        IllegalArgumentException.class, () -> ReuseSelection.fisherStd(new float[][] {{1}}));
   }
 
   @Test
@@ -102,6 +103,7 @@ class ReuseSelectionTest {
     assertFalse(ReuseSelection.reused(30, 90, 3));
     assertTrue(ReuseSelection.reused(31, 90, 3));
     assertThrows(IllegalArgumentException.class, () -> ReuseSelection.reused(31, 90, 0));
-    assertThrows(IllegalArgumentException.class, () -> ReuseSelection.switchedOff(1, -1, 90, 3, false));
+    assertThrows(
+        IllegalArgumentException.class, () -> ReuseSelection.switchedOff(1, -1, 90, 3, false));
   }
 }
