@@ -23,6 +23,17 @@ class AssociationUpdateTest {
   }
 
   @Test
+  void ownAndFreeWeightsCannotLeakIn() {
+    // Overflowing or NaN products on the current task's or free weights stay out of the sums.
+    float[] w = {1f, Float.MAX_VALUE, 0f, 2f};
+    float[] g = {1f, Float.MAX_VALUE, Float.NaN, 3f};
+    byte[] owner = {1, 3, 0, 2};
+    double[] sums = new double[2];
+    AssociationUpdate.accumulate(w, g, owner, 3, sums);
+    assertArrayEquals(new double[] {1.0, 6.0}, sums, 0.0);
+  }
+
+  @Test
   void accumulatesInDouble() {
     // 2^24 + 1 is not a float; summed in float, 2^24 ones would stall at 2^24.
     int n = (1 << 24) + 1;
