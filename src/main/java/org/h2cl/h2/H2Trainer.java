@@ -32,7 +32,7 @@ public final class H2Trainer {
 
   private final ResNet18 net;
   private final MomentumSgd sgd;
-  private final Ownership ownership;
+  private Ownership ownership;
   private final InputBuffers inputs = new InputBuffers();
   private final Batch batch;
   private final INDArray[] activeMask;
@@ -115,7 +115,6 @@ public final class H2Trainer {
             logits,
             (System.nanoTime() - start) / 1e9);
     outcomes.add(outcome);
-    listener.taskEnded(seed, outcome);
     return outcome;
   }
 
@@ -148,6 +147,93 @@ public final class H2Trainer {
 
   public List<AccuracyCell> accuracyMatrix() {
     return List.copyOf(accuracyMatrix);
+  }
+
+  /** The state after the last finished task, for a checkpoint. */
+  public TrainerSnapshot snapshot() {
+    List<ConvLayer> convs = net.convs();
+    float[][] weights = new float[convs.size()][];
+    for (int l = 0; l < weights.length; l++) {
+      weights[l] = convs.get(l).weight.data().asFloat();
+    }
+    List<TrainerSnapshot.HeadArrays> h = new ArrayList<>();
+    for (Head head : heads) {
+      h.add(new TrainerSnapshot.HeadArrays(head.weight.data().asFloat(), head.bias.data().asFloat()));
+    }
+    List<TrainerSnapshot.BankArrays> b = new ArrayList<>();
+    for (BnBank bank : banks) {
+      b.add(
+          new TrainerSnapshot.BankArrays(
+              floats(bank.gamma), floats(bank.beta), floats(bank.runningMean), floats(bank.runningVar)));
+    }
+    return new TrainerSnapshot(
+        weights, ownership.export(), h, b, List.copyOf(outcomes), List.copyOf(accuracyMatrix));
+  }
+
+  /**
+   * Continues from a checkpoint: afterwards the trainer is exactly where it was when the snapshot was
+   * taken, so the remaining tasks train as in an uninterrupted run. Shapes are validated first.
+   */
+  public void restore(TrainerSnapshot snap) {
+    if (!outcomes.isEmpty()) {
+      throw new IllegalStateException("restore is only allowed before the first task");
+    }
+    List<ConvLayer> convs = net.convs();
+    int tasksDone = snap.finishedTasks();
+    if (snap.convWeights().length != convs.size()
+        || snap.heads().size() != tasksDone
+        || snap.banks().size() != tasksDone
+        || tasksDone > tasks.size()) {
+      throw new IllegalArgumentException(
+          "checkpoint does not fit this network: " + snap.convWeights().length + " conv layers, "
+              + snap.heads().size() + " heads, " + snap.banks().size() + " BN banks, "
+              + tasksDone + " finished tasks");
+    }
+    Ownership restored = Ownership.restore(net.convSizes(), snap.ownership());
+    if (restored.lastFinished() != tasksDone) {
+      throw new IllegalArgumentException(
+          "checkpoint ownership says " + restored.lastFinished() + " finished tasks, results say "
+              + tasksDone);
+    }
+    for (int l = 0; l < convs.size(); l++) {
+      load(convs.get(l).weight, snap.convWeights()[l], convs.get(l).name);
+    }
+    for (int k = 0; k < tasksDone; k++) {
+      Head head = net.newHead(tasks.get(k).classes(), new SplittableRandom(0));
+      load(head.weight, snap.heads().get(k).weight(), "head " + (k + 1));
+      load(head.bias, snap.heads().get(k).bias(), "head bias " + (k + 1));
+      BnBank bank = net.newBank();
+      TrainerSnapshot.BankArrays a = snap.banks().get(k);
+      for (int i = 0; i < bank.size(); i++) {
+        load(bank.gamma[i], a.gamma()[i], "bn gamma");
+        load(bank.beta[i], a.beta()[i], "bn beta");
+        load(bank.runningMean[i], a.runningMean()[i], "bn running mean");
+        load(bank.runningVar[i], a.runningVar()[i], "bn running var");
+      }
+      heads.add(head);
+      banks.add(bank);
+    }
+    ownership = restored;
+    outcomes.addAll(snap.outcomes());
+    accuracyMatrix.addAll(snap.accuracyMatrix());
+    net.refreshWeights();
+  }
+
+  private static float[][] floats(INDArray[] arrays) {
+    float[][] f = new float[arrays.length][];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = arrays[i].data().asFloat();
+    }
+    return f;
+  }
+
+  private static void load(INDArray target, float[] values, String what) {
+    if (values == null || values.length != target.length()) {
+      throw new IllegalArgumentException(
+          "checkpoint " + what + " has " + (values == null ? 0 : values.length) + " values, expected "
+              + target.length());
+    }
+    target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
   }
 
   // ---- phases ----
