@@ -64,6 +64,16 @@ public final class H2Trainer {
     }
   }
 
+  /** Per conv layer, the fraction of its weights that task t owns. */
+  public double[] ownedFractionPerLayer(int t) {
+    return ownership.ownedFractionPerLayer(t);
+  }
+
+  /** Number of BatchNorm layers (each task's bank has one entry per layer). */
+  public int batchNormLayers() {
+    return net.bnChannels().length;
+  }
+
   /** Tasks finished so far (restored ones included). */
   public int finishedTasks() {
     return outcomes.size();
@@ -265,9 +275,8 @@ public final class H2Trainer {
     setMasks(activeMask, ownership.nonFreeMask());
     setMasks(trainableMask, ownership.trainableMask(t));
 
-    // Earlier weights are frozen here, so each task's W ⊙ [owner == k] is fixed for the phase and
-    // Σ w·∂L/∂w becomes one dot product per layer and task.
-    INDArray[][] earlier = earlierTaskWeights(t);
+    EarlierTaskWeights earlier = new EarlierTaskWeights(weights(), ownership.owners(), t);
+    INDArray[] grads = net.convs().stream().map(c -> c.grad).toArray(INDArray[]::new);
     double[] p = new double[t - 1];
     java.util.Arrays.fill(p, 1.0);
     double[] sums = new double[t - 1];
@@ -278,13 +287,7 @@ public final class H2Trainer {
           e < as.warmupEpochs()
               ? null
               : () -> {
-                java.util.Arrays.fill(sums, 0);
-                List<ConvLayer> convs = net.convs();
-                for (int k = 0; k < t - 1; k++) {
-                  for (int l = 0; l < convs.size(); l++) {
-                    sums[k] += Nd4j.getBlasWrapper().dot(earlier[k][l], convs.get(l).grad);
-                  }
-                }
+                earlier.sums(grads, sums);
                 AssociationUpdate.step(p, sums, as.logitLr());
               };
       runEpoch(t, Phase.ASSOCIATE, e, as.epochs(), data, scratchHead, scratchBank, shuffle, hook);
@@ -463,21 +466,8 @@ public final class H2Trainer {
     net.refreshWeights();
   }
 
-  private INDArray[][] earlierTaskWeights(int t) {
-    List<ConvLayer> convs = net.convs();
-    byte[][] owner = ownership.owners();
-    INDArray[][] w = new INDArray[t - 1][convs.size()];
-    for (int k = 1; k < t; k++) {
-      for (int l = 0; l < convs.size(); l++) {
-        float[] m = new float[owner[l].length];
-        for (int i = 0; i < m.length; i++) {
-          m[i] = owner[l][i] == k ? 1f : 0f;
-        }
-        INDArray weight = convs.get(l).weight;
-        w[k - 1][l] = Nd4j.createFromArray(m).reshape(weight.shape()).muli(weight);
-      }
-    }
-    return w;
+  private INDArray[] weights() {
+    return net.convs().stream().map(c -> c.weight).toArray(INDArray[]::new);
   }
 
   private INDArray[] copyWeights() {
