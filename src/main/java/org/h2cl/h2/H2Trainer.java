@@ -50,7 +50,9 @@ public final class H2Trainer {
     this.listener = listener;
     net =
         new ResNet18(
-            settings.model().baseWidth(), settings.model().stemRelu(), settings.data().classesPerTask());
+            settings.model().baseWidth(),
+            settings.model().stemRelu(),
+            settings.data().classesPerTask());
     net.initialiseConvs(Rngs.of(seed, 0, Purpose.CONV_INIT));
     sgd = new MomentumSgd(net);
     ownership = new Ownership(net.convSizes());
@@ -98,8 +100,9 @@ public final class H2Trainer {
       train(data, head, bank); // §4.2
     } else {
       logits = associate(t, data, head, bank); // §5.2
-      pi = GumbelSoftmax.sample(
-          logits, settings.association().temperature(), Rngs.of(seed, t, Purpose.GUMBEL));
+      pi =
+          GumbelSoftmax.sample(
+              logits, settings.association().temperature(), Rngs.of(seed, t, Purpose.GUMBEL));
       short[][] counters = trainWithSelection(t, data, head, bank, pi); // §5.3
       ownership.setReuse(t, counters, s, reuse.counterDivisor());
     }
@@ -129,8 +132,8 @@ public final class H2Trainer {
   }
 
   /**
-   * §6: every task again with the final weights. Its accuracy must equal the one measured right after
-   * it trained (zero forgetting by construction); anything else stops the seed.
+   * §6: every task again with the final weights. Its accuracy must equal the one measured right
+   * after it trained (zero forgetting by construction); anything else stops the seed.
    */
   public List<TaskOutcome> evaluateAll() {
     List<TaskOutcome> done = new ArrayList<>();
@@ -149,8 +152,14 @@ public final class H2Trainer {
       }
       done.add(
           new TaskOutcome(
-              o.task(), o.accAfterTask(), accFinal, o.ownedFraction(), o.reusedFraction(),
-              o.association(), o.associationLogits(), o.trainSeconds()));
+              o.task(),
+              o.accAfterTask(),
+              accFinal,
+              o.ownedFraction(),
+              o.reusedFraction(),
+              o.association(),
+              o.associationLogits(),
+              o.trainSeconds()));
     }
     return done;
   }
@@ -168,21 +177,25 @@ public final class H2Trainer {
     }
     List<TrainerSnapshot.HeadArrays> h = new ArrayList<>();
     for (Head head : heads) {
-      h.add(new TrainerSnapshot.HeadArrays(head.weight.data().asFloat(), head.bias.data().asFloat()));
+      h.add(
+          new TrainerSnapshot.HeadArrays(head.weight.data().asFloat(), head.bias.data().asFloat()));
     }
     List<TrainerSnapshot.BankArrays> b = new ArrayList<>();
     for (BnBank bank : banks) {
       b.add(
           new TrainerSnapshot.BankArrays(
-              floats(bank.gamma), floats(bank.beta), floats(bank.runningMean), floats(bank.runningVar)));
+              floats(bank.gamma),
+              floats(bank.beta),
+              floats(bank.runningMean),
+              floats(bank.runningVar)));
     }
     return new TrainerSnapshot(
         weights, ownership.export(), h, b, List.copyOf(outcomes), List.copyOf(accuracyMatrix));
   }
 
   /**
-   * Continues from a checkpoint: afterwards the trainer is exactly where it was when the snapshot was
-   * taken, so the remaining tasks train as in an uninterrupted run. Shapes are validated first.
+   * Continues from a checkpoint: afterwards the trainer is exactly where it was when the snapshot
+   * was taken, so the remaining tasks train as in an uninterrupted run. Shapes are validated first.
    */
   public void restore(TrainerSnapshot snap) {
     if (!outcomes.isEmpty()) {
@@ -195,14 +208,22 @@ public final class H2Trainer {
         || snap.banks().size() != tasksDone
         || tasksDone > tasks.size()) {
       throw new IllegalArgumentException(
-          "checkpoint does not fit this network: " + snap.convWeights().length + " conv layers, "
-              + snap.heads().size() + " heads, " + snap.banks().size() + " BN banks, "
-              + tasksDone + " finished tasks");
+          "checkpoint does not fit this network: "
+              + snap.convWeights().length
+              + " conv layers, "
+              + snap.heads().size()
+              + " heads, "
+              + snap.banks().size()
+              + " BN banks, "
+              + tasksDone
+              + " finished tasks");
     }
     Ownership restored = Ownership.restore(net.convSizes(), snap.ownership());
     if (restored.lastFinished() != tasksDone) {
       throw new IllegalArgumentException(
-          "checkpoint ownership says " + restored.lastFinished() + " finished tasks, results say "
+          "checkpoint ownership says "
+              + restored.lastFinished()
+              + " finished tasks, results say "
               + tasksDone);
     }
     for (int l = 0; l < convs.size(); l++) {
@@ -240,7 +261,11 @@ public final class H2Trainer {
   private static void load(INDArray target, float[] values, String what) {
     if (values == null || values.length != target.length()) {
       throw new IllegalArgumentException(
-          "checkpoint " + what + " has " + (values == null ? 0 : values.length) + " values, expected "
+          "checkpoint "
+              + what
+              + " has "
+              + (values == null ? 0 : values.length)
+              + " values, expected "
               + target.length());
     }
     target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
@@ -261,8 +286,9 @@ public final class H2Trainer {
   }
 
   /**
-   * §5.2: on a scratch copy, train task t's freshly re-initialised weights with every earlier weight
-   * active, and move p against Σ w·∂L/∂w of each earlier task. Everything it changed is thrown away.
+   * §5.2: on a scratch copy, train task t's freshly re-initialised weights with every earlier
+   * weight active, and move p against Σ w·∂L/∂w of each earlier task. Everything it changed is
+   * thrown away.
    *
    * @return p, the association logits
    */
@@ -297,8 +323,8 @@ public final class H2Trainer {
   }
 
   /**
-   * §5.3: train task t's re-initialised weights; while e &lt; S, estimate the Fisher information first
-   * and count the earlier weights that matter, switching off those counted too rarely so far.
+   * §5.3: train task t's re-initialised weights; while e &lt; S, estimate the Fisher information
+   * first and count the earlier weights that matter, switching off those counted too rarely so far.
    *
    * @return reuse_t, the per-weight counters
    */
@@ -320,8 +346,7 @@ public final class H2Trainer {
       if (e < s) {
         float[][] fisher = estimateFisher(data, head, bank, fisherOrder);
         double std = ReuseSelection.fisherStd(fisher);
-        ReuseSelection.count(
-            fisher, ownership.owners(), t, pi, reuse.threshold(), std, counters);
+        ReuseSelection.count(fisher, ownership.owners(), t, pi, reuse.threshold(), std, counters);
       }
       setMasks(
           activeMask,
@@ -334,11 +359,10 @@ public final class H2Trainer {
 
   /**
    * §5.3's Fisher estimate: BN in inference mode, every non-free weight active, single raw images
-   * (scaled to [0,1], not augmented, not normalised — the reference swaps its transform out);
-   * F = mean over the samples of (∂NLL/∂w)².
+   * (scaled to [0,1], not augmented, not normalised — the reference swaps its transform out); F =
+   * mean over the samples of (∂NLL/∂w)².
    */
-  private float[][] estimateFisher(
-      TaskData data, Head head, BnBank bank, SplittableRandom order) {
+  private float[][] estimateFisher(TaskData data, Head head, BnBank bank, SplittableRandom order) {
     setMasks(activeMask, ownership.nonFreeMask());
     net.use(head, bank);
     List<ConvLayer> convs = net.convs();
@@ -393,7 +417,10 @@ public final class H2Trainer {
     }
   }
 
-  /** Test accuracy (percent) of task k with its own head, BN bank and active set; BN in inference mode. */
+  /**
+   * Test accuracy (percent) of task k with its own head, BN bank and active set; BN in inference
+   * mode.
+   */
   private double evaluate(int k) {
     setMasks(activeMask, ownership.activeMask(k));
     net.use(heads.get(k - 1), banks.get(k - 1));
@@ -416,8 +443,15 @@ public final class H2Trainer {
   }
 
   private void runEpoch(
-      int t, Phase phase, int epoch, int epochs, TaskData data, Head head, BnBank bank,
-      SplittableRandom shuffle, StepHook hook) {
+      int t,
+      Phase phase,
+      int epoch,
+      int epochs,
+      TaskData data,
+      Head head,
+      BnBank bank,
+      SplittableRandom shuffle,
+      StepHook hook) {
     if (epoch == 0) {
       listener.phaseStarted(seed, t, phase, epochs);
     }
@@ -447,7 +481,14 @@ public final class H2Trainer {
           seed, t, phase, "loss is " + loss + " in epoch " + (epoch + 1) + " of " + epochs);
     }
     listener.epochEnded(
-        seed, t, phase, epoch, epochs, loss, 100.0 * correct / seen, (System.nanoTime() - start) / 1e9);
+        seed,
+        t,
+        phase,
+        epoch,
+        epochs,
+        loss,
+        100.0 * correct / seen,
+        (System.nanoTime() - start) / 1e9);
   }
 
   // ---- weights and masks ----

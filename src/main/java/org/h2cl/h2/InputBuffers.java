@@ -31,6 +31,7 @@ final class InputBuffers {
 
   /** A buffer shaped like the logits of an n-image batch, for dL/dlogits. */
   INDArray gradLogits(int n, INDArray logits) {
-    return gradLogits.computeIfAbsent(n, k -> Nd4j.createUninitialized(logits.dataType(), logits.shape()));
+    return gradLogits.computeIfAbsent(
+        n, k -> Nd4j.createUninitialized(logits.dataType(), logits.shape()));
   }
 }

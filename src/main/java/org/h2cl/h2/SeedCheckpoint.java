@@ -7,8 +7,8 @@ import org.h2cl.checkpoint.CheckpointException;
 
 /**
  * Writes a {@link TrainerSnapshot} as named primitive arrays of an {@link ArrayBundle} and reads it
- * back: a format that cannot run code when loaded. Names are flat, e.g. {@code conv.3},
- * {@code bank.2.gamma.7}, {@code outcome.2.pi}.
+ * back: a format that cannot run code when loaded. Names are flat, e.g. {@code conv.3}, {@code
+ * bank.2.gamma.7}, {@code outcome.2.pi}.
  */
 final class SeedCheckpoint {
   private SeedCheckpoint() {}
@@ -48,7 +48,9 @@ final class SeedCheckpoint {
       TaskOutcome t = s.outcomes().get(k - 1);
       b.put(
           p + "outcome",
-          new double[] {t.task(), t.accAfterTask(), t.ownedFraction(), t.reusedFraction(), t.trainSeconds()});
+          new double[] {
+            t.task(), t.accAfterTask(), t.ownedFraction(), t.reusedFraction(), t.trainSeconds()
+          });
       b.put(p + "pi", t.association());
       b.put(p + "logits", t.associationLogits());
     }
@@ -87,7 +89,8 @@ final class SeedCheckpoint {
           }
           reuse[k - 1] = new OwnershipState.TaskReuse(counters, params[0], (int) params[1]);
         }
-        heads.add(new TrainerSnapshot.HeadArrays(b.floats(p + "head.weight"), b.floats(p + "head.bias")));
+        heads.add(
+            new TrainerSnapshot.HeadArrays(b.floats(p + "head.weight"), b.floats(p + "head.bias")));
         float[][] gamma = new float[bnLayers][];
         float[][] beta = new float[bnLayers][];
         float[][] mean = new float[bnLayers][];
@@ -101,10 +104,19 @@ final class SeedCheckpoint {
         banks.add(new TrainerSnapshot.BankArrays(gamma, beta, mean, var));
         double[] o = b.doubles(p + "outcome");
         if ((int) o[0] != k) {
-          throw new IllegalArgumentException("outcome of task " + k + " is labelled task " + (int) o[0]);
+          throw new IllegalArgumentException(
+              "outcome of task " + k + " is labelled task " + (int) o[0]);
         }
         outcomes.add(
-            new TaskOutcome(k, o[1], Double.NaN, o[2], o[3], b.doubles(p + "pi"), b.doubles(p + "logits"), o[4]));
+            new TaskOutcome(
+                k,
+                o[1],
+                Double.NaN,
+                o[2],
+                o[3],
+                b.doubles(p + "pi"),
+                b.doubles(p + "logits"),
+                o[4]));
       }
       double[] m = b.doubles("accuracy-matrix");
       List<AccuracyCell> cells = new ArrayList<>();
@@ -112,10 +124,12 @@ final class SeedCheckpoint {
         cells.add(new AccuracyCell((int) m[i], (int) m[i + 1], m[i + 2]));
       }
       OwnershipState ownership =
-          new OwnershipState(b.ints("ownership.layer-sizes"), b.ints("ownership.last-finished")[0], owner, reuse);
+          new OwnershipState(
+              b.ints("ownership.layer-sizes"), b.ints("ownership.last-finished")[0], owner, reuse);
       return new TrainerSnapshot(weights, ownership, heads, banks, outcomes, cells);
     } catch (IllegalArgumentException | NullPointerException | ArrayIndexOutOfBoundsException e) {
-      throw new CheckpointException("checkpoint " + b.source() + " is not a valid H2 seed state: " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + b.source() + " is not a valid H2 seed state: " + e.getMessage(), e);
     }
   }
 }

@@ -22,7 +22,8 @@ public record TrainerSnapshot(
   public record HeadArrays(float[] weight, float[] bias) {}
 
   /** One task's BN bank; index = BN layer. */
-  public record BankArrays(float[][] gamma, float[][] beta, float[][] runningMean, float[][] runningVar) {}
+  public record BankArrays(
+      float[][] gamma, float[][] beta, float[][] runningMean, float[][] runningVar) {}
 
   public int finishedTasks() {
     return outcomes.size();

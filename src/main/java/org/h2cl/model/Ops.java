@@ -8,17 +8,17 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * libnd4j's ops called directly into preallocated outputs: the fast path measured in
- * ND4J-NOTES.md (DL4J's layer API is ~20x slower). Every method writes into the arrays it is given
- * and allocates no full-size array. Layouts: activations NCHW, conv weights [oC, iC, kH, kW].
+ * libnd4j's ops called directly into preallocated outputs: the fast path measured in ND4J-NOTES.md
+ * (DL4J's layer API is ~20x slower). Every method writes into the arrays it is given and allocates
+ * no full-size array. Layouts: activations NCHW, conv weights [oC, iC, kH, kW].
  */
 public final class Ops {
   private static final int NCHW = 0;
   private static final int OIHW = 1;
 
   /**
-   * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's is
-   * the right one on GPU.
+   * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's
+   * is the right one on GPU.
    */
   private static final boolean HELPERS_FOR_BN_BP = !isCpuBackend();
 
@@ -38,9 +38,17 @@ public final class Ops {
             .build());
   }
 
-  /** (gradIn, gradW) of conv2d given gradOut. gradIn may be null when the input needs no gradient. */
+  /**
+   * (gradIn, gradW) of conv2d given gradOut. gradIn may be null when the input needs no gradient.
+   */
   public static void conv2dBackward(
-      INDArray x, INDArray w, INDArray gradOut, INDArray gradIn, INDArray gradW, int k, int stride,
+      INDArray x,
+      INDArray w,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradW,
+      int k,
+      int stride,
       int pad) {
     INDArray gIn = gradIn != null ? gradIn : Scratch.like(x);
     Nd4j.exec(
@@ -63,7 +71,12 @@ public final class Ops {
 
   /** out = gamma * (x - mean) / sqrt(var + eps) + beta, per channel (axis 1). */
   public static void batchNorm(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray out,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
       double eps) {
     Nd4j.exec(
         DynamicCustomOp.builder("batchnorm")
@@ -79,8 +92,17 @@ public final class Ops {
    * (ND4J-NOTES.md), so gradMean and gradVar are only scratch.
    */
   public static void batchNormBackward(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray gradOut,
-      INDArray gradIn, INDArray gradMean, INDArray gradVar, INDArray gradGamma, INDArray gradBeta,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradMean,
+      INDArray gradVar,
+      INDArray gradGamma,
+      INDArray gradBeta,
       double eps) {
     DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp").build();
     try (OpContext ctx = Nd4j.getExecutioner().buildContext()) {
@@ -132,7 +154,9 @@ public final class Ops {
 
     static INDArray like(INDArray a) {
       String key = java.util.Arrays.toString(a.shape());
-      return CACHE.get().computeIfAbsent(key, k -> Nd4j.createUninitialized(a.dataType(), a.shape()));
+      return CACHE
+          .get()
+          .computeIfAbsent(key, k -> Nd4j.createUninitialized(a.dataType(), a.shape()));
     }
   }
 }

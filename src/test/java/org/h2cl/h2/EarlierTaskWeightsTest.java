@@ -17,7 +17,8 @@ class EarlierTaskWeightsTest {
     byte[][] owner = {{1, 2, 0, 3}, {2, 1}};
     double[] sums = new double[2];
     new EarlierTaskWeights(w, owner, 3).sums(g, sums);
-    // task 1: 1·10 + 0.5·4 = 12; task 2: 2·20 + (−1)·2 = 38; free and current-task weights excluded.
+    // task 1: 1·10 + 0.5·4 = 12; task 2: 2·20 + (−1)·2 = 38; free and current-task weights
+    // excluded.
     assertArrayEquals(new double[] {12, 38}, sums, 1e-9);
   }
 

@@ -110,7 +110,13 @@ class H2TrainerTest {
 
     // Listener order: task 1 trains then retrains; later tasks associate first.
     assertEquals(
-        List.of("task 1", "1 TRAIN x4", "1 RETRAIN x1", "task 2", "2 ASSOCIATE x2", "2 TRAIN x4",
+        List.of(
+            "task 1",
+            "1 TRAIN x4",
+            "1 RETRAIN x1",
+            "task 2",
+            "2 ASSOCIATE x2",
+            "2 TRAIN x4",
             "2 RETRAIN x1"),
         recorder.events.subList(0, 7));
 
