@@ -9,7 +9,9 @@ public final class SettingsException extends RuntimeException {
 
   private final List<String> problems;
 
-  /** @param problems one line per problem, each naming the key, the bad value and what is allowed */
+  /**
+   * @param problems one line per problem, each naming the key, the bad value and what is allowed
+   */
   public SettingsException(List<String> problems) {
     super(String.join("\n", problems));
     this.problems = List.copyOf(problems);

@@ -3,10 +3,7 @@ package org.h2cl.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -17,19 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.DoublePredicate;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.h2cl.config.H2Settings.AssociationSettings;
 import org.h2cl.config.H2Settings.CheckpointSettings;
 import org.h2cl.config.H2Settings.ComputeSettings;
@@ -45,7 +36,8 @@ import org.h2cl.config.H2Settings.TrainSettings;
 
 /**
  * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties
- * {@code h2.*}, {@code key=value} arguments (later ones win), the conf file, {@code reference.conf}.
+ * {@code h2.*}, {@code key=value} arguments (later ones win), the conf file,
+ * {@code reference.conf}.
  * Every problem (unknown key, wrong type, value out of range, unreadable file, malformed argument)
  * is collected and reported at once in a {@link SettingsException}.
  *
@@ -58,10 +50,6 @@ public final class SettingsLoader {
 
   private static final String ROOT = "h2";
   private static final int CIFAR_CLASSES = 10;
-  private static final Set<String> SECRET_WORDS =
-      Set.of("password", "secret", "token", "credential", "access-key", "accesskey", "access_key");
-  /** The user-info part of {@code scheme://user:pass@host/...}. */
-  private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s?#]+@");
   private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
   private static final Pattern MD5 = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -101,19 +89,16 @@ public final class SettingsLoader {
       throw new SettingsException(problems);
     }
     if (merged.getIsNull(ROOT) || merged.getValue(ROOT).valueType() != ConfigValueType.OBJECT) {
-      problems.add(ROOT + ": expected an object holding the settings, got " + describe(merged, ROOT));
+      problems.add(ROOT + ": expected an object holding the settings, got "
+          + ConfigReader.describe(merged, ROOT));
       throw new SettingsException(problems);
     }
 
-    Set<String> brokenSections = new HashSet<>();
-    checkKeys(merged.getObject(ROOT), reference.getObject(ROOT), ROOT, problems, brokenSections,
-        knownPaths(reference.getObject(ROOT), ROOT));
-    Reader r = new Reader(merged, problems, brokenSections);
-    H2Settings settings = build(r, merged);
-    if (!problems.isEmpty()) {
-      throw new SettingsException(problems);
-    }
-    return settings;
+    // Validation: unknown keys first, then every value, then the checks across keys.
+    Set<String> brokenSections =
+        KnownKeys.check(merged.getObject(ROOT), reference.getObject(ROOT), ROOT, problems);
+    ConfigReader r = new ConfigReader(merged, problems, brokenSections);
+    return build(r, merged);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -187,310 +172,10 @@ public final class SettingsLoader {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Validation
-
-  /** Reports keys that reference.conf does not know and sections replaced by plain values. */
-  private static void checkKeys(ConfigObject actual, ConfigObject reference, String prefix,
-      List<String> problems, Set<String> brokenSections, List<String> known) {
-    for (String key : new TreeSet<>(actual.keySet())) {
-      String path = prefix + "." + ConfigUtil.joinPath(key);
-      ConfigValue value = actual.get(key);
-      ConfigValue expected = reference.get(key);
-      if (expected == null) {
-        unknown(path, value, problems, known);
-      } else if (expected.valueType() == ConfigValueType.OBJECT) {
-        if (value.valueType() == ConfigValueType.OBJECT) {
-          checkKeys((ConfigObject) value, (ConfigObject) expected, path, problems, brokenSections,
-              known);
-        } else {
-          brokenSections.add(path);
-          problems.add(path + ": expected a section with keys "
-              + String.join(", ", new TreeSet<>(((ConfigObject) expected).keySet())) + ", got "
-              + value.valueType() + " " + value.render(ConfigRenderOptions.concise())
-              + where(value.origin()));
-        }
-      }
-    }
-  }
-
-  /** Reports every leaf of an unknown value, so each gets its own suggestion. */
-  private static void unknown(String path, ConfigValue value, List<String> problems,
-      List<String> known) {
-    if (value.valueType() == ConfigValueType.OBJECT && !((ConfigObject) value).isEmpty()) {
-      ConfigObject object = (ConfigObject) value;
-      for (String key : new TreeSet<>(object.keySet())) {
-        unknown(path + "." + ConfigUtil.joinPath(key), object.get(key), problems, known);
-      }
-    } else {
-      problems.add(path + ": unknown key" + suggestion(path, known) + where(value.origin()));
-    }
-  }
-
-  private static List<String> knownPaths(ConfigObject object, String prefix) {
-    List<String> paths = new ArrayList<>();
-    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      String path = prefix + "." + ConfigUtil.joinPath(e.getKey());
-      paths.add(path);
-      if (e.getValue().valueType() == ConfigValueType.OBJECT) {
-        paths.addAll(knownPaths((ConfigObject) e.getValue(), path));
-      }
-    }
-    return paths;
-  }
-
-  /**
-   * " (did you mean ...?)": the nearest known key by edit distance when it is close enough to be a
-   * typo (h2.train.epoch), else the keys with the same last segment elsewhere (h2.epochs).
-   */
-  static String suggestion(String unknown, List<String> known) {
-    String last = lastSegment(unknown);
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = editDistance(unknown, k);
-      if (d < bestDistance) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    if (best != null && bestDistance <= Math.max(2, last.length() / 3)) {
-      return " (did you mean " + best + "?)";
-    }
-    List<String> sameName = known.stream()
-        .filter(k -> lastSegment(k).equals(last))
-        .sorted()
-        .collect(Collectors.toList());
-    return sameName.isEmpty() ? "" : " (did you mean " + String.join(" or ", sameName) + "?)";
-  }
-
-  private static String lastSegment(String path) {
-    List<String> parts = ConfigUtil.splitPath(path);
-    return parts.get(parts.size() - 1);
-  }
-
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
-  }
-
-  /** " (set in ...)" for values that do not come from reference.conf, so users find them. */
-  private static String where(ConfigOrigin origin) {
-    if (origin == null || origin.resource() != null) {
-      return "";
-    }
-    return " (set in " + origin.description() + ")";
-  }
-
-  private static String describe(Config config, String key) {
-    if (!config.hasPathOrNull(key)) {
-      return "nothing (the key is missing)";
-    }
-    if (config.getIsNull(key)) {
-      return "null";
-    }
-    ConfigValue value = config.getValue(key);
-    return value.valueType() + " " + value.render(ConfigRenderOptions.concise());
-  }
-
-  /** Typed reads that record a problem (and a neutral value) instead of throwing. */
-  private static final class Reader {
-    private final Config config;
-    private final List<String> problems;
-    private final Set<String> brokenSections;
-    private final Set<String> bad = new HashSet<>();
-
-    Reader(Config config, List<String> problems, Set<String> brokenSections) {
-      this.config = config;
-      this.problems = problems;
-      this.brokenSections = brokenSections;
-    }
-
-    /** True when none of the keys had a problem, so a check across them is meaningful. */
-    boolean ok(String... keys) {
-      return Arrays.stream(keys).noneMatch(bad::contains);
-    }
-
-    void fail(String key, String allowed, boolean withType) {
-      bad.add(key);
-      String got;
-      if (withType) {
-        got = describe(config, key);
-      } else {
-        got = config.getValue(key).render(ConfigRenderOptions.concise());
-      }
-      problems.add(key + ": expected " + allowed + ", got " + got + origin(key));
-    }
-
-    void problem(String key, String message) {
-      bad.add(key);
-      problems.add(key + ": " + message + origin(key));
-    }
-
-    /** A problem that involves several keys; the message names them all. */
-    void crossProblem(String message, String... keys) {
-      bad.addAll(Arrays.asList(keys));
-      problems.add(message);
-    }
-
-    private String origin(String key) {
-      return config.hasPath(key) ? where(config.getValue(key).origin()) : "";
-    }
-
-    private boolean underBrokenSection(String key) {
-      for (String section : brokenSections) {
-        if (key.startsWith(section + ".")) {
-          bad.add(key);
-          return true;
-        }
-      }
-      return false;
-    }
-
-    int integer(String key, int min, int max) {
-      return integer(key, min, max, "");
-    }
-
-    int integer(String key, int min, int max, String note) {
-      if (underBrokenSection(key)) {
-        return 0;
-      }
-      Number n;
-      try {
-        n = config.getNumber(key);
-      } catch (ConfigException e) {
-        fail(key, "an integer", true);
-        return 0;
-      }
-      double d = n.doubleValue();
-      boolean whole = n instanceof Integer || n instanceof Long
-          || (d == Math.rint(d) && !Double.isInfinite(d));
-      if (!whole) {
-        fail(key, "an integer", true);
-        return 0;
-      }
-      long value = n instanceof Double ? (long) d : n.longValue();
-      if (value < min || value > max) {
-        String range = max == Integer.MAX_VALUE ? ">= " + min : "in " + min + ".." + max;
-        fail(key, "an integer " + range + note, false);
-        return 0;
-      }
-      return (int) value;
-    }
-
-    double number(String key, DoublePredicate allowed, String description) {
-      if (underBrokenSection(key)) {
-        return 0;
-      }
-      double value;
-      try {
-        value = config.getDouble(key);
-      } catch (ConfigException e) {
-        fail(key, "a number", true);
-        return 0;
-      }
-      if (!allowed.test(value)) {
-        fail(key, "a number " + description, false);
-        return 0;
-      }
-      return value;
-    }
-
-    boolean bool(String key) {
-      if (underBrokenSection(key)) {
-        return false;
-      }
-      try {
-        return config.getBoolean(key);
-      } catch (ConfigException e) {
-        fail(key, "a boolean (true or false)", true);
-        return false;
-      }
-    }
-
-    String string(String key) {
-      if (underBrokenSection(key)) {
-        return "";
-      }
-      try {
-        return config.getString(key);
-      } catch (ConfigException e) {
-        fail(key, "a string", true);
-        return "";
-      }
-    }
-
-    String nonEmpty(String key) {
-      String value = string(key);
-      if (ok(key) && value.isBlank()) {
-        fail(key, "a non-empty string", false);
-      }
-      return value;
-    }
-
-    String oneOf(String key, List<String> allowed) {
-      String value = string(key);
-      if (ok(key) && !allowed.contains(value)) {
-        fail(key, "one of " + String.join(", ", allowed), false);
-      }
-      return value;
-    }
-
-    List<Integer> seeds(String key) {
-      if (underBrokenSection(key)) {
-        return List.of();
-      }
-      List<? extends ConfigValue> values;
-      try {
-        values = config.getList(key);
-      } catch (ConfigException e) {
-        fail(key, "a non-empty list of integer seeds, e.g. [0, 1, 2]", true);
-        return List.of();
-      }
-      List<Integer> seeds = new ArrayList<>();
-      Set<Integer> seen = new LinkedHashSet<>();
-      for (int i = 0; i < values.size(); i++) {
-        ConfigValue v = values.get(i);
-        Object u = v.unwrapped();
-        boolean isInt = u instanceof Integer
-            || (u instanceof Long l && l == l.intValue())
-            || (u instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE);
-        if (!isInt) {
-          problem(key, "element " + i + ": expected an integer, got " + v.valueType() + " "
-              + v.render(ConfigRenderOptions.concise()));
-          continue;
-        }
-        int seed = ((Number) u).intValue();
-        if (!seen.add(seed)) {
-          problem(key, "seed " + seed + " appears more than once; expected distinct seeds, got "
-              + config.getValue(key).render(ConfigRenderOptions.concise()));
-        }
-        seeds.add(seed);
-      }
-      if (values.isEmpty()) {
-        fail(key, "a non-empty list of integer seeds, e.g. [0, 1, 2]", false);
-      }
-      return seeds;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Building
 
-  private static H2Settings build(Reader r, Config merged) {
+  /** Reads every key into the records; throws with every problem of the file, args and values. */
+  private static H2Settings build(ConfigReader r, Config merged) {
     List<Integer> seeds = r.seeds("h2.seeds");
 
     DataSettings data = data(r);
@@ -555,16 +240,17 @@ public final class SettingsLoader {
     SparkSettings spark = new SparkSettings(
         r.nonEmpty("h2.spark.master"), r.nonEmpty("h2.spark.app-name"), r.bool("h2.spark.ui"));
 
-    if (!r.problems.isEmpty()) {
-      return null;
+    // Everything read: render only a valid config.
+    if (!r.problems().isEmpty()) {
+      throw new SettingsException(r.problems());
     }
     Config resolved = merged.getConfig(ROOT)
         .withValue("checkpoint.uri", ConfigValueFactory.fromAnyRef(checkpointUri));
     return new H2Settings(seeds, data, model, train, retrain, association, reinitStd, reuse, prune,
-        compute, output, checkpoint, spark, render(resolved.root()));
+        compute, output, checkpoint, spark, Redaction.render(ROOT, resolved.root()));
   }
 
-  private static DataSettings data(Reader r) {
+  private static DataSettings data(ConfigReader r) {
     List<String> sources = Arrays.stream(DataSource.values()).map(s -> s.key).toList();
     String sourceKey = r.oneOf("h2.data.source", sources);
     DataSource source = Arrays.stream(DataSource.values())
@@ -620,7 +306,8 @@ public final class SettingsLoader {
   static String normalise(String uri) {
     String text = uri.trim();
     if (!HAS_SCHEME.matcher(text).matches()) {
-      return "file://" + stripTrailingSlash(Paths.get(text).toAbsolutePath().normalize().toString());
+      Path local = Paths.get(text).toAbsolutePath().normalize();
+      return "file://" + stripTrailingSlash(local.toString());
     }
     try {
       URI u = new URI(text).normalize();
@@ -644,47 +331,5 @@ public final class SettingsLoader {
     return result;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Rendering
 
-  /** The object as compact JSON with secrets redacted; fed back as a conf file it loads the same. */
-  static String render(ConfigObject h2) {
-    ConfigValue redacted = redact(ROOT, h2);
-    return ConfigFactory.empty().withValue(ROOT, redacted).root()
-        .render(ConfigRenderOptions.concise());
-  }
-
-  /** Replaces values of secret-looking keys by "***" and the user-info of URIs by "***". */
-  static ConfigValue redact(String key, ConfigValue value) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    boolean secret = SECRET_WORDS.stream().anyMatch(lower::contains);
-    switch (value.valueType()) {
-      case OBJECT -> {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e : ((ConfigObject) value).entrySet()) {
-          // Everything below a secret key is secret too.
-          copy.put(e.getKey(), redact(secret ? key : e.getKey(), e.getValue()));
-        }
-        return ConfigValueFactory.fromMap(copy);
-      }
-      case LIST -> {
-        List<Object> copy = new ArrayList<>();
-        for (Object element : (List<?>) value) {
-          copy.add(redact(key, (ConfigValue) element));
-        }
-        return ConfigValueFactory.fromIterable(copy);
-      }
-      case NULL -> {
-        return value;
-      }
-      case STRING -> {
-        String s = (String) value.unwrapped();
-        return ConfigValueFactory.fromAnyRef(
-            secret ? "***" : URI_USER_INFO.matcher(s).replaceAll("***@"));
-      }
-      default -> {
-        return secret ? ConfigValueFactory.fromAnyRef("***") : value;
-      }
-    }
-  }
 }

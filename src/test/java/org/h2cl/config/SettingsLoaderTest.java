@@ -39,7 +39,8 @@ class SettingsLoaderTest {
         return;
       }
     }
-    throw new AssertionError("no problem contains " + List.of(fragments) + " in\n" + e.getMessage());
+    throw new AssertionError(
+        "no problem contains " + List.of(fragments) + " in\n" + e.getMessage());
   }
 
   @Test
@@ -167,9 +168,9 @@ class SettingsLoaderTest {
       "h2.data.classes-per-task=1      | h2.data.classes-per-task: expected an integer in 2..10",
       "h2.data.train-per-class=5001    | h2.data.train-per-class: expected an integer in 0..5000",
       "h2.data.test-per-class=-1       | h2.data.test-per-class: expected an integer in 0..1000",
-      "h2.data.synthetic.train-per-class=0 | h2.data.synthetic.train-per-class: expected an integer in 1..5000",
-      "h2.data.synthetic.test-per-class=1001 | h2.data.synthetic.test-per-class: expected an integer in 1..1000",
-      "h2.model.base-width=257         | h2.model.base-width: expected an integer in 1..256, got 257",
+      "h2.data.synthetic.train-per-class=0 | train-per-class: expected an integer in 1..5000",
+      "h2.data.synthetic.test-per-class=1001 | test-per-class: expected an integer in 1..1000",
+      "h2.model.base-width=257         | h2.model.base-width: expected an integer in 1..256",
       "h2.train.epochs=0               | h2.train.epochs: expected an integer in 1..32767, got 0",
       "h2.train.lr=0                   | h2.train.lr: expected a number > 0, got 0",
       "h2.train.momentum=1             | h2.train.momentum: expected a number in [0, 1), got 1",
@@ -178,7 +179,7 @@ class SettingsLoaderTest {
       "h2.retrain.epochs=-1            | h2.retrain.epochs: expected an integer >= 0",
       "h2.retrain.lr=-0.001            | h2.retrain.lr: expected a number > 0",
       "h2.association.epochs=-1        | h2.association.epochs: expected an integer >= 0",
-      "h2.association.warmup-epochs=16 | h2.association.warmup-epochs: expected an integer in 0..15",
+      "h2.association.warmup-epochs=16 | warmup-epochs: expected an integer in 0..15",
       "h2.association.lr=0             | h2.association.lr: expected a number > 0",
       "h2.association.logit-lr=-1      | h2.association.logit-lr: expected a number >= 0",
       "h2.association.temperature=0    | h2.association.temperature: expected a number > 0",
@@ -294,7 +295,7 @@ class SettingsLoaderTest {
     var config = ConfigFactory.parseString(
         "a { password = hunter2, api-token = t0k, s3 { access-key = AKIA, list = [\"u://a:b@h\"] },"
             + " client-secret { x = 1 }, plain = \"http://user@host/p\", n = 3 }");
-    String rendered = SettingsLoader.render(config.root());
+    String rendered = Redaction.render("a", config.root());
     for (String secret : List.of("hunter2", "t0k", "AKIA", "a:b", "user@")) {
       assertFalse(rendered.contains(secret), rendered);
     }
@@ -329,9 +330,9 @@ class SettingsLoaderTest {
 
   @Test
   void editDistanceIsLevenshtein() {
-    assertEquals(0, SettingsLoader.editDistance("abc", "abc"));
-    assertEquals(1, SettingsLoader.editDistance("epoch", "epochs"));
-    assertEquals(2, SettingsLoader.editDistance("trian", "train"));
-    assertEquals(3, SettingsLoader.editDistance("kitten", "sitting"));
+    assertEquals(0, KnownKeys.editDistance("abc", "abc"));
+    assertEquals(1, KnownKeys.editDistance("epoch", "epochs"));
+    assertEquals(2, KnownKeys.editDistance("trian", "train"));
+    assertEquals(3, KnownKeys.editDistance("kitten", "sitting"));
   }
 }
