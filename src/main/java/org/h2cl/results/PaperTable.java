@@ -15,7 +15,8 @@ public final class PaperTable {
   public static final List<Double> PAPER = List.of(98.82, 94.13, 96.36, 98.90, 98.27, 97.30);
 
   private static final List<String> PAPER_COLUMNS = List.of("T1", "T2", "T3", "T4", "T5", "Avg");
-  private static final int WIDTH = 15;
+  private static final String ROW_LABEL = "%-10s";
+  private static final String CELL = "%15s";
 
   private PaperTable() {}
 
@@ -25,38 +26,36 @@ public final class PaperTable {
    */
   public static String format(List<Row> summary) {
     List<String> columns = new ArrayList<>();
-    StringBuilder header = new StringBuilder(String.format("%-10s", ""));
-    StringBuilder run = new StringBuilder(String.format("%-10s", "this run"));
+    List<Integer> stdWidths = new ArrayList<>();
+    StringBuilder header = new StringBuilder(String.format(ROW_LABEL, ""));
+    StringBuilder run = new StringBuilder(String.format(ROW_LABEL, "this run"));
     int seeds = 0;
     for (Row r : summary) {
       String task = r.getAs("task");
-      columns.add(task);
-      Double mean = r.getAs("mean_acc");
       Double std = r.getAs("std_acc");
-      seeds = Math.max(seeds, (Integer) r.getAs("n_seeds"));
-      header.append(String.format("%" + WIDTH + "s", task));
-      run.append(
-          String.format(
-              Locale.ROOT,
-              "%" + WIDTH + "s",
-              String.format(Locale.ROOT, "%.2f ± %s", mean, std == null ? "n/a" : fmt(std))));
+      String stdText = " ± " + (std == null ? "n/a" : fmt(std));
+      columns.add(task);
+      stdWidths.add(stdText.length());
+      seeds = Math.max(seeds, r.<Integer>getAs("n_seeds"));
+      header.append(String.format(CELL, task));
+      run.append(String.format(CELL, fmt(r.<Double>getAs("mean_acc")) + stdText));
     }
-    StringBuilder out = new StringBuilder();
-    out.append(
+    List<String> lines = new ArrayList<>();
+    lines.add(
         String.format(
-            "Split CIFAR-10, task-incremental accuracy (%%), mean ± sample std over %d seed%s%n",
+            "Split CIFAR-10, task-incremental accuracy (%%), mean ± sample std over %d seed%s",
             seeds, seeds == 1 ? "" : "s"));
-    out.append(header).append(System.lineSeparator());
-    out.append(run).append(System.lineSeparator());
+    lines.add(header.toString());
+    lines.add(run.toString());
     if (columns.equals(PAPER_COLUMNS)) {
-      StringBuilder paper = new StringBuilder(String.format("%-10s", "paper"));
-      for (double v : PAPER) {
-        // Left-aligned under the means of this run, which end in " ± x.xx".
-        paper.append(String.format(Locale.ROOT, "%" + WIDTH + "s", fmt(v) + "       "));
+      StringBuilder paper = new StringBuilder(String.format(ROW_LABEL, "paper"));
+      for (int i = 0; i < PAPER.size(); i++) {
+        // Padded like the " ± std" above it, so the paper's mean sits under this run's mean.
+        paper.append(String.format(CELL, fmt(PAPER.get(i)) + " ".repeat(stdWidths.get(i))));
       }
-      out.append(paper).append(System.lineSeparator());
+      lines.add(paper.toString().stripTrailing());
     }
-    return out.toString();
+    return String.join(System.lineSeparator(), lines) + System.lineSeparator();
   }
 
   private static String fmt(double v) {
