@@ -93,8 +93,8 @@ final class ConfigReader {
       return 0;
     }
     double d = n.doubleValue();
-    boolean whole = n instanceof Integer || n instanceof Long
-        || (d == Math.rint(d) && !Double.isInfinite(d));
+    boolean whole =
+        n instanceof Integer || n instanceof Long || (d == Math.rint(d) && !Double.isInfinite(d));
     if (!whole) {
       fail(key, "an integer", true);
       return 0;
@@ -182,18 +182,29 @@ final class ConfigReader {
     for (int i = 0; i < values.size(); i++) {
       ConfigValue v = values.get(i);
       Object u = v.unwrapped();
-      boolean isInt = u instanceof Integer
-          || (u instanceof Long l && l == l.intValue())
-          || (u instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE);
+      boolean isInt =
+          u instanceof Integer
+              || (u instanceof Long l && l == l.intValue())
+              || (u instanceof Double d && d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE);
       if (!isInt) {
-        problem(key, "element " + i + ": expected an integer, got " + v.valueType() + " "
-            + v.render(ConfigRenderOptions.concise()));
+        problem(
+            key,
+            "element "
+                + i
+                + ": expected an integer, got "
+                + v.valueType()
+                + " "
+                + v.render(ConfigRenderOptions.concise()));
         continue;
       }
       int seed = ((Number) u).intValue();
       if (!seen.add(seed)) {
-        problem(key, "seed " + seed + " appears more than once; expected distinct seeds, got "
-            + config.getValue(key).render(ConfigRenderOptions.concise()));
+        problem(
+            key,
+            "seed "
+                + seed
+                + " appears more than once; expected distinct seeds, got "
+                + config.getValue(key).render(ConfigRenderOptions.concise()));
       }
       seeds.add(seed);
     }

@@ -24,16 +24,21 @@ final class KnownKeys {
    *
    * @return the sections replaced by plain values, whose keys need no further reports
    */
-  static Set<String> check(ConfigObject actual, ConfigObject reference, String root,
-      List<String> problems) {
+  static Set<String> check(
+      ConfigObject actual, ConfigObject reference, String root, List<String> problems) {
     Set<String> brokenSections = new HashSet<>();
     check(actual, reference, root, problems, brokenSections, knownPaths(reference, root));
     return brokenSections;
   }
 
   /** Reports keys that reference.conf does not know and sections replaced by plain values. */
-  private static void check(ConfigObject actual, ConfigObject reference, String prefix,
-      List<String> problems, Set<String> brokenSections, List<String> known) {
+  private static void check(
+      ConfigObject actual,
+      ConfigObject reference,
+      String prefix,
+      List<String> problems,
+      Set<String> brokenSections,
+      List<String> known) {
     for (String key : new TreeSet<>(actual.keySet())) {
       String path = prefix + "." + ConfigUtil.joinPath(key);
       ConfigValue value = actual.get(key);
@@ -42,30 +47,35 @@ final class KnownKeys {
         unknown(path, value, problems, known);
       } else if (expected.valueType() == ConfigValueType.OBJECT) {
         if (value.valueType() == ConfigValueType.OBJECT) {
-          check((ConfigObject) value, (ConfigObject) expected, path, problems, brokenSections,
-              known);
+          check(
+              (ConfigObject) value, (ConfigObject) expected, path, problems, brokenSections, known);
         } else {
           brokenSections.add(path);
-          problems.add(path + ": expected a section with keys "
-              + String.join(", ", new TreeSet<>(((ConfigObject) expected).keySet())) + ", got "
-              + value.valueType() + " " + value.render(ConfigRenderOptions.concise())
-              + ConfigReader.where(value.origin()));
+          problems.add(
+              path
+                  + ": expected a section with keys "
+                  + String.join(", ", new TreeSet<>(((ConfigObject) expected).keySet()))
+                  + ", got "
+                  + value.valueType()
+                  + " "
+                  + value.render(ConfigRenderOptions.concise())
+                  + ConfigReader.where(value.origin()));
         }
       }
     }
   }
 
   /** Reports every leaf of an unknown value, so each gets its own suggestion. */
-  private static void unknown(String path, ConfigValue value, List<String> problems,
-      List<String> known) {
+  private static void unknown(
+      String path, ConfigValue value, List<String> problems, List<String> known) {
     if (value.valueType() == ConfigValueType.OBJECT && !((ConfigObject) value).isEmpty()) {
       ConfigObject object = (ConfigObject) value;
       for (String key : new TreeSet<>(object.keySet())) {
         unknown(path + "." + ConfigUtil.joinPath(key), object.get(key), problems, known);
       }
     } else {
-      problems.add(path + ": unknown key" + suggestion(path, known)
-          + ConfigReader.where(value.origin()));
+      problems.add(
+          path + ": unknown key" + suggestion(path, known) + ConfigReader.where(value.origin()));
     }
   }
 
@@ -99,10 +109,11 @@ final class KnownKeys {
     if (best != null && bestDistance <= Math.max(2, last.length() / 3)) {
       return " (did you mean " + best + "?)";
     }
-    List<String> sameName = known.stream()
-        .filter(k -> lastSegment(k).equals(last))
-        .sorted()
-        .collect(Collectors.toList());
+    List<String> sameName =
+        known.stream()
+            .filter(k -> lastSegment(k).equals(last))
+            .sorted()
+            .collect(Collectors.toList());
     return sameName.isEmpty() ? "" : " (did you mean " + String.join(" or ", sameName) + "?)";
   }
 

@@ -18,6 +18,7 @@ final class Redaction {
 
   private static final Set<String> SECRET_WORDS =
       Set.of("password", "secret", "token", "credential", "access-key", "accesskey", "access_key");
+
   /** The user-info part of {@code scheme://user:pass@host/...}. */
   private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s?#]+@");
 
@@ -29,7 +30,9 @@ final class Redaction {
    */
   static String render(String root, ConfigObject block) {
     ConfigValue redacted = redact(root, block);
-    return ConfigFactory.empty().withValue(root, redacted).root()
+    return ConfigFactory.empty()
+        .withValue(root, redacted)
+        .root()
         .render(ConfigRenderOptions.concise());
   }
 

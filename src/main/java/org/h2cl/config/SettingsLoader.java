@@ -35,11 +35,10 @@ import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
 
 /**
- * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties
- * {@code h2.*}, {@code key=value} arguments (later ones win), the conf file,
- * {@code reference.conf}.
- * Every problem (unknown key, wrong type, value out of range, unreadable file, malformed argument)
- * is collected and reported at once in a {@link SettingsException}.
+ * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties {@code
+ * h2.*}, {@code key=value} arguments (later ones win), the conf file, {@code reference.conf}. Every
+ * problem (unknown key, wrong type, value out of range, unreadable file, malformed argument) is
+ * collected and reported at once in a {@link SettingsException}.
  *
  * <p>A value given as an argument or system property is parsed as HOCON ({@code h2.seeds=[0,1]},
  * {@code h2.train.lr=0.1}), except that an unquoted value containing {@code //} or {@code #} is
@@ -89,8 +88,10 @@ public final class SettingsLoader {
       throw new SettingsException(problems);
     }
     if (merged.getIsNull(ROOT) || merged.getValue(ROOT).valueType() != ConfigValueType.OBJECT) {
-      problems.add(ROOT + ": expected an object holding the settings, got "
-          + ConfigReader.describe(merged, ROOT));
+      problems.add(
+          ROOT
+              + ": expected an object holding the settings, got "
+              + ConfigReader.describe(merged, ROOT));
       throw new SettingsException(problems);
     }
 
@@ -122,8 +123,11 @@ public final class SettingsLoader {
       int eq = argument.indexOf('=');
       String key = eq < 0 ? "" : argument.substring(0, eq).trim();
       if (eq < 0 || !key.startsWith(ROOT + ".")) {
-        problems.add("argument \"" + argument + "\": expected key=value with a key under h2"
-            + " (e.g. h2.train.epochs=10)");
+        problems.add(
+            "argument \""
+                + argument
+                + "\": expected key=value with a key under h2"
+                + " (e.g. h2.train.epochs=10)");
         continue;
       }
       Config one = single(key, argument.substring(eq + 1), "argument " + argument, problems);
@@ -183,52 +187,66 @@ public final class SettingsLoader {
     ModelSettings model =
         new ModelSettings(r.integer("h2.model.base-width", 1, 256), r.bool("h2.model.stem-relu"));
 
-    TrainSettings train = new TrainSettings(
-        r.integer("h2.train.epochs", 1, 32767),
-        r.number("h2.train.lr", v -> v > 0, "> 0"),
-        r.number("h2.train.momentum", v -> v >= 0 && v < 1, "in [0, 1)"),
-        r.integer("h2.train.batch-size", 1, Integer.MAX_VALUE));
+    TrainSettings train =
+        new TrainSettings(
+            r.integer("h2.train.epochs", 1, 32767),
+            r.number("h2.train.lr", v -> v > 0, "> 0"),
+            r.number("h2.train.momentum", v -> v >= 0 && v < 1, "in [0, 1)"),
+            r.integer("h2.train.batch-size", 1, Integer.MAX_VALUE));
 
-    RetrainSettings retrain = new RetrainSettings(
-        r.integer("h2.retrain.epochs", 0, Integer.MAX_VALUE),
-        r.number("h2.retrain.lr", v -> v > 0, "> 0"));
+    RetrainSettings retrain =
+        new RetrainSettings(
+            r.integer("h2.retrain.epochs", 0, Integer.MAX_VALUE),
+            r.number("h2.retrain.lr", v -> v > 0, "> 0"));
 
     int associationEpochs = r.integer("h2.association.epochs", 0, Integer.MAX_VALUE);
     int warmup = r.integer("h2.association.warmup-epochs", 0, Integer.MAX_VALUE);
     if (r.ok("h2.association.epochs", "h2.association.warmup-epochs")
-        && associationEpochs > 0 && warmup > associationEpochs) {
-      r.fail("h2.association.warmup-epochs",
-          "an integer in 0.." + associationEpochs + " (at most h2.association.epochs)", false);
+        && associationEpochs > 0
+        && warmup > associationEpochs) {
+      r.fail(
+          "h2.association.warmup-epochs",
+          "an integer in 0.." + associationEpochs + " (at most h2.association.epochs)",
+          false);
     }
-    AssociationSettings association = new AssociationSettings(
-        associationEpochs,
-        warmup,
-        r.number("h2.association.lr", v -> v > 0, "> 0"),
-        r.number("h2.association.logit-lr", v -> v >= 0, ">= 0"),
-        r.number("h2.association.temperature", v -> v > 0, "> 0"));
+    AssociationSettings association =
+        new AssociationSettings(
+            associationEpochs,
+            warmup,
+            r.number("h2.association.lr", v -> v > 0, "> 0"),
+            r.number("h2.association.logit-lr", v -> v >= 0, ">= 0"),
+            r.number("h2.association.temperature", v -> v > 0, "> 0"));
 
     double reinitStd = r.number("h2.reinit-std", v -> v > 0, "> 0");
 
-    ReuseSettings reuse = new ReuseSettings(
-        r.number("h2.reuse.selection-fraction", v -> v > 0 && v <= 1,
-            "in (0, 1] (selection epochs never exceed train epochs)"),
-        r.integer("h2.reuse.counter-divisor", 1, Integer.MAX_VALUE),
-        r.integer("h2.reuse.fisher-samples", 1, Integer.MAX_VALUE),
-        r.number("h2.reuse.threshold", v -> v >= 0, ">= 0"),
-        r.bool("h2.reuse.switch-off-at-s"));
+    ReuseSettings reuse =
+        new ReuseSettings(
+            r.number(
+                "h2.reuse.selection-fraction",
+                v -> v > 0 && v <= 1,
+                "in (0, 1] (selection epochs never exceed train epochs)"),
+            r.integer("h2.reuse.counter-divisor", 1, Integer.MAX_VALUE),
+            r.integer("h2.reuse.fisher-samples", 1, Integer.MAX_VALUE),
+            r.number("h2.reuse.threshold", v -> v >= 0, ">= 0"),
+            r.bool("h2.reuse.switch-off-at-s"));
 
     PruneSettings prune =
         new PruneSettings(r.number("h2.prune.ratio", v -> v > 0 && v < 1, "in (0, 1)"));
 
-    ComputeSettings compute = new ComputeSettings(
-        r.integer("h2.compute.threads", 0, Integer.MAX_VALUE, " (0 = the task slot's cores)"));
+    ComputeSettings compute =
+        new ComputeSettings(
+            r.integer("h2.compute.threads", 0, Integer.MAX_VALUE, " (0 = the task slot's cores)"));
 
     OutputSettings output =
         new OutputSettings(r.nonEmpty("h2.output.uri"), r.bool("h2.output.overwrite"));
-    if (r.ok("h2.output.uri", "h2.data.uri")
-        && isInside(output.uri(), data.uri())) {
-      r.problem("h2.output.uri", "\"" + output.uri() + "\" is inside the data folder h2.data.uri \""
-          + data.uri() + "\"; expected an output folder outside it");
+    if (r.ok("h2.output.uri", "h2.data.uri") && isInside(output.uri(), data.uri())) {
+      r.problem(
+          "h2.output.uri",
+          "\""
+              + output.uri()
+              + "\" is inside the data folder h2.data.uri \""
+              + data.uri()
+              + "\"; expected an output folder outside it");
     }
 
     String checkpointUri = r.string("h2.checkpoint.uri");
@@ -237,36 +255,55 @@ public final class SettingsLoader {
     }
     CheckpointSettings checkpoint = new CheckpointSettings(checkpointUri);
 
-    SparkSettings spark = new SparkSettings(
-        r.nonEmpty("h2.spark.master"), r.nonEmpty("h2.spark.app-name"), r.bool("h2.spark.ui"));
+    SparkSettings spark =
+        new SparkSettings(
+            r.nonEmpty("h2.spark.master"), r.nonEmpty("h2.spark.app-name"), r.bool("h2.spark.ui"));
 
     // Everything read: render only a valid config.
     if (!r.problems().isEmpty()) {
       throw new SettingsException(r.problems());
     }
-    Config resolved = merged.getConfig(ROOT)
-        .withValue("checkpoint.uri", ConfigValueFactory.fromAnyRef(checkpointUri));
-    return new H2Settings(seeds, data, model, train, retrain, association, reinitStd, reuse, prune,
-        compute, output, checkpoint, spark, Redaction.render(ROOT, resolved.root()));
+    Config resolved =
+        merged
+            .getConfig(ROOT)
+            .withValue("checkpoint.uri", ConfigValueFactory.fromAnyRef(checkpointUri));
+    return new H2Settings(
+        seeds,
+        data,
+        model,
+        train,
+        retrain,
+        association,
+        reinitStd,
+        reuse,
+        prune,
+        compute,
+        output,
+        checkpoint,
+        spark,
+        Redaction.render(ROOT, resolved.root()));
   }
 
   private static DataSettings data(ConfigReader r) {
     List<String> sources = Arrays.stream(DataSource.values()).map(s -> s.key).toList();
     String sourceKey = r.oneOf("h2.data.source", sources);
-    DataSource source = Arrays.stream(DataSource.values())
-        .filter(s -> s.key.equals(sourceKey))
-        .findFirst()
-        .orElse(DataSource.CIFAR10_BINARY);
+    DataSource source =
+        Arrays.stream(DataSource.values())
+            .filter(s -> s.key.equals(sourceKey))
+            .findFirst()
+            .orElse(DataSource.CIFAR10_BINARY);
     String uri = r.nonEmpty("h2.data.uri");
     boolean download = r.bool("h2.data.download");
     String downloadUrl = r.string("h2.data.download-url");
     String downloadMd5 = r.string("h2.data.download-md5");
-    if (download && r.ok("h2.data.download", "h2.data.download-url")
+    if (download
+        && r.ok("h2.data.download", "h2.data.download-url")
         && !downloadUrl.matches("(?i)(https?|file):.+")) {
-      r.fail("h2.data.download-url", "an http:, https: or file: URL (h2.data.download = true)",
-          false);
+      r.fail(
+          "h2.data.download-url", "an http:, https: or file: URL (h2.data.download = true)", false);
     }
-    if (download && r.ok("h2.data.download", "h2.data.download-md5")
+    if (download
+        && r.ok("h2.data.download", "h2.data.download-md5")
         && !MD5.matcher(downloadMd5).matches()) {
       r.fail("h2.data.download-md5", "32 hex digits (h2.data.download = true)", false);
     }
@@ -274,9 +311,16 @@ public final class SettingsLoader {
     int classesPerTask = r.integer("h2.data.classes-per-task", 2, CIFAR_CLASSES);
     if (r.ok("h2.data.tasks", "h2.data.classes-per-task")
         && tasks * classesPerTask > CIFAR_CLASSES) {
-      r.crossProblem("h2.data.tasks x h2.data.classes-per-task: expected at most 10 (CIFAR-10 has"
-          + " 10 classes), got " + tasks + " x " + classesPerTask + " = " + tasks * classesPerTask,
-          "h2.data.tasks", "h2.data.classes-per-task");
+      r.crossProblem(
+          "h2.data.tasks x h2.data.classes-per-task: expected at most 10 (CIFAR-10 has"
+              + " 10 classes), got "
+              + tasks
+              + " x "
+              + classesPerTask
+              + " = "
+              + tasks * classesPerTask,
+          "h2.data.tasks",
+          "h2.data.classes-per-task");
     }
     return new DataSettings(
         source,
@@ -330,6 +374,4 @@ public final class SettingsLoader {
     }
     return result;
   }
-
-
 }

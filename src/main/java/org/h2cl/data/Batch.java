@@ -33,7 +33,13 @@ public final class Batch {
     return y.length;
   }
 
-  void size(int size) {
+  /**
+   * Sets how many images are valid; for callers that fill {@link #x} themselves (one Fisher image).
+   */
+  public void size(int size) {
+    if (size < 0 || size > capacity()) {
+      throw new IllegalArgumentException("size must be in 0.." + capacity() + ", got " + size);
+    }
     this.size = size;
   }
 }

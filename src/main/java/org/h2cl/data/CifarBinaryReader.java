@@ -48,15 +48,24 @@ public final class CifarBinaryReader {
     try {
       fs.getFileStatus(folder);
     } catch (FileNotFoundException e) {
-      throw new DataException("data folder not found: \"" + folderUri + "\" (h2.data.uri; "
-          + fs.makeQualified(folder) + "); expected a folder holding "
-          + String.join(", ", CifarFiles.DATA_FILES));
+      throw new DataException(
+          "data folder not found: \""
+              + folderUri
+              + "\" (h2.data.uri; "
+              + fs.makeQualified(folder)
+              + "); expected a folder holding "
+              + String.join(", ", CifarFiles.DATA_FILES));
     }
     List<String> missing = CifarFiles.missingFiles(fs, folder, folderUri);
     if (!missing.isEmpty()) {
-      throw new DataException("data folder " + fs.makeQualified(folder) + " lacks "
-          + String.join(", ", missing) + "; expected the CIFAR-10 binary release ("
-          + String.join(", ", CifarFiles.DATA_FILES) + ")");
+      throw new DataException(
+          "data folder "
+              + fs.makeQualified(folder)
+              + " lacks "
+              + String.join(", ", missing)
+              + "; expected the CIFAR-10 binary release ("
+              + String.join(", ", CifarFiles.DATA_FILES)
+              + ")");
     }
     Map<String, FileStatus> files = new HashMap<>();
     for (String name : CifarFiles.DATA_FILES) {
@@ -73,14 +82,23 @@ public final class CifarBinaryReader {
       long length = status.getLen();
       String uri = fs.makeQualified(status.getPath()).toString();
       if (length == 0) {
-        problems.add(uri + ": empty file; expected records of " + CifarFiles.RECORD_BYTES
-            + " bytes (1 label byte + 3072 pixel bytes)");
+        problems.add(
+            uri
+                + ": empty file; expected records of "
+                + CifarFiles.RECORD_BYTES
+                + " bytes (1 label byte + 3072 pixel bytes)");
       } else if (length % CifarFiles.RECORD_BYTES != 0) {
-        problems.add(uri + ": size " + length + " bytes is not a multiple of the "
-            + CifarFiles.RECORD_BYTES + "-byte record (1 label byte + 3072 pixel bytes): "
-            + length / CifarFiles.RECORD_BYTES + " whole records and "
-            + length % CifarFiles.RECORD_BYTES
-            + " bytes more; the file is truncated or not a CIFAR-10 binary file");
+        problems.add(
+            uri
+                + ": size "
+                + length
+                + " bytes is not a multiple of the "
+                + CifarFiles.RECORD_BYTES
+                + "-byte record (1 label byte + 3072 pixel bytes): "
+                + length / CifarFiles.RECORD_BYTES
+                + " whole records and "
+                + length % CifarFiles.RECORD_BYTES
+                + " bytes more; the file is truncated or not a CIFAR-10 binary file");
       }
     }
     if (!problems.isEmpty()) {
@@ -88,15 +106,21 @@ public final class CifarBinaryReader {
     }
   }
 
-  private static CifarImages read(FileSystem fs, List<String> names,
-      Map<String, FileStatus> files) throws IOException {
+  private static CifarImages read(FileSystem fs, List<String> names, Map<String, FileStatus> files)
+      throws IOException {
     long total = 0;
     for (String name : names) {
       total += files.get(name).getLen() / CifarFiles.RECORD_BYTES;
     }
     if (total * CifarImages.IMAGE_BYTES > Integer.MAX_VALUE - 8) {
-      throw new DataException("files " + names + " hold " + total + " records; at most "
-          + (Integer.MAX_VALUE / CifarImages.IMAGE_BYTES) + " fit in one array");
+      throw new DataException(
+          "files "
+              + names
+              + " hold "
+              + total
+              + " records; at most "
+              + (Integer.MAX_VALUE / CifarImages.IMAGE_BYTES)
+              + " fit in one array");
     }
     byte[] labels = new byte[(int) total];
     byte[] pixels = new byte[(int) total * CifarImages.IMAGE_BYTES];
@@ -118,8 +142,9 @@ public final class CifarBinaryReader {
    *
    * @param uri names the file in error messages
    */
-  static void readRecords(InputStream in, String uri, int records, byte[] labels, byte[] pixels,
-      int first) throws IOException {
+  static void readRecords(
+      InputStream in, String uri, int records, byte[] labels, byte[] pixels, int first)
+      throws IOException {
     for (int r = 0; r < records; r++) {
       long offset = (long) r * CifarFiles.RECORD_BYTES;
       int label = in.read();
@@ -127,8 +152,15 @@ public final class CifarBinaryReader {
         throw truncated(uri, offset, r, records);
       }
       if (label > 9) {
-        throw new DataException(uri + ": record " + r + " (byte offset " + offset + ") has label "
-            + label + "; expected 0..9");
+        throw new DataException(
+            uri
+                + ": record "
+                + r
+                + " (byte offset "
+                + offset
+                + ") has label "
+                + label
+                + "; expected 0..9");
       }
       labels[first + r] = (byte) label;
       int at = (first + r) * CifarImages.IMAGE_BYTES;
@@ -145,8 +177,18 @@ public final class CifarBinaryReader {
 
   private static DataException truncated(String uri, long offset, int record, int records) {
     long expected = (long) records * CifarFiles.RECORD_BYTES;
-    return new DataException(uri + ": file ended at byte offset " + offset
-        + " while reading record " + record + "; expected " + expected + " bytes (" + records
-        + " records of " + CifarFiles.RECORD_BYTES + "); the file is truncated");
+    return new DataException(
+        uri
+            + ": file ended at byte offset "
+            + offset
+            + " while reading record "
+            + record
+            + "; expected "
+            + expected
+            + " bytes ("
+            + records
+            + " records of "
+            + CifarFiles.RECORD_BYTES
+            + "); the file is truncated");
   }
 }

@@ -25,9 +25,9 @@ import org.apache.hadoop.fs.Path;
 import org.h2cl.config.H2Settings.DataSettings;
 
 /**
- * Makes sure the CIFAR-10 binary files are in {@code h2.data.uri}: when they are missing and
- * {@code h2.data.download} is on, fetches the official archive, checks its MD5 and unpacks the
- * {@code cifar-10-batches-bin/} members into the folder.
+ * Makes sure the CIFAR-10 binary files are in {@code h2.data.uri}: when they are missing and {@code
+ * h2.data.download} is on, fetches the official archive, checks its MD5 and unpacks the {@code
+ * cifar-10-batches-bin/} members into the folder.
  */
 public final class CifarDownloader {
 
@@ -50,9 +50,14 @@ public final class CifarDownloader {
         return;
       }
       if (!data.download()) {
-        throw new DataException("CIFAR-10 files missing in " + fs.makeQualified(folder) + ": "
-            + String.join(", ", missing) + ". Set h2.data.download=true to fetch "
-            + data.downloadUrl() + ", or point h2.data.uri at a folder holding them.");
+        throw new DataException(
+            "CIFAR-10 files missing in "
+                + fs.makeQualified(folder)
+                + ": "
+                + String.join(", ", missing)
+                + ". Set h2.data.download=true to fetch "
+                + data.downloadUrl()
+                + ", or point h2.data.uri at a folder holding them.");
       }
       downloadInto(fs, folder, data);
     } catch (IOException e) {
@@ -66,9 +71,15 @@ public final class CifarDownloader {
     try {
       String md5 = fetch(data.downloadUrl(), archive);
       if (!md5.equalsIgnoreCase(data.downloadMd5())) {
-        throw new DataException("download " + data.downloadUrl() + ": MD5 mismatch, expected "
-            + data.downloadMd5().toLowerCase(Locale.ROOT) + " (h2.data.download-md5), got " + md5
-            + "; nothing was written to " + data.uri());
+        throw new DataException(
+            "download "
+                + data.downloadUrl()
+                + ": MD5 mismatch, expected "
+                + data.downloadMd5().toLowerCase(Locale.ROOT)
+                + " (h2.data.download-md5), got "
+                + md5
+                + "; nothing was written to "
+                + data.uri());
       }
       fs.mkdirs(folder);
       unpack(archive, data.downloadUrl(), fs, folder);
@@ -77,8 +88,12 @@ public final class CifarDownloader {
     }
     List<String> stillMissing = CifarFiles.missingFiles(fs, folder, data.uri());
     if (!stillMissing.isEmpty()) {
-      throw new DataException("archive " + data.downloadUrl() + " lacks " + ARCHIVE_FOLDER
-          + String.join(", " + ARCHIVE_FOLDER, stillMissing));
+      throw new DataException(
+          "archive "
+              + data.downloadUrl()
+              + " lacks "
+              + ARCHIVE_FOLDER
+              + String.join(", " + ARCHIVE_FOLDER, stillMissing));
     }
   }
 
@@ -104,23 +119,25 @@ public final class CifarDownloader {
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new DataException("h2.data.download-url \"" + url + "\" is not a URL: "
-          + e.getMessage());
+      throw new DataException(
+          "h2.data.download-url \"" + url + "\" is not a URL: " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     return switch (scheme) {
       case "file" -> Files.newInputStream(Paths.get(uri));
       case "http", "https" -> openHttp(uri);
-      default -> throw new DataException("h2.data.download-url \"" + url
-          + "\": expected an http:, https: or file: URL");
+      default ->
+          throw new DataException(
+              "h2.data.download-url \"" + url + "\": expected an http:, https: or file: URL");
     };
   }
 
   private static InputStream openHttp(URI uri) throws IOException {
-    HttpClient client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
     HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
     HttpResponse<InputStream> response;
     try {
@@ -149,14 +166,15 @@ public final class CifarDownloader {
         if (file.isEmpty() || file.contains("/") || file.startsWith(".")) {
           continue;
         }
-        CifarFiles.writeAtomically(fs, new Path(folder, file),
-            out -> tar.content().transferTo(out));
+        CifarFiles.writeAtomically(
+            fs, new Path(folder, file), out -> tar.content().transferTo(out));
       }
     } catch (ZipException e) {
       throw new DataException("download " + url + ": not a gzip archive (" + e.getMessage() + ")");
     } catch (IOException e) {
-      throw new DataException("unpacking " + url + " into " + fs.makeQualified(folder)
-          + " failed: " + e.getMessage(), e);
+      throw new DataException(
+          "unpacking " + url + " into " + fs.makeQualified(folder) + " failed: " + e.getMessage(),
+          e);
     }
   }
 }

@@ -20,14 +20,24 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
 /** The CIFAR-10 binary layout and the Hadoop FileSystem plumbing shared by readers and writers. */
 final class CifarFiles {
 
-  static final List<String> TRAIN_FILES = List.of(
-      "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-      "data_batch_5.bin");
+  static final List<String> TRAIN_FILES =
+      List.of(
+          "data_batch_1.bin",
+          "data_batch_2.bin",
+          "data_batch_3.bin",
+          "data_batch_4.bin",
+          "data_batch_5.bin");
   static final String TEST_FILE = "test_batch.bin";
-  static final List<String> DATA_FILES = List.of(
-      "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-      "data_batch_5.bin", TEST_FILE);
+  static final List<String> DATA_FILES =
+      List.of(
+          "data_batch_1.bin",
+          "data_batch_2.bin",
+          "data_batch_3.bin",
+          "data_batch_4.bin",
+          "data_batch_5.bin",
+          TEST_FILE);
   static final String META_FILE = "batches.meta.txt";
+
   /** One label byte, then 3072 pixel bytes. */
   static final int RECORD_BYTES = 1 + CifarImages.IMAGE_BYTES;
 
@@ -75,9 +85,14 @@ final class CifarFiles {
       }
       return FileSystem.newInstance(folder.toUri(), failFast(conf));
     } catch (UnsupportedFileSystemException e) {
-      throw new DataException("unknown URI scheme '" + folder.toUri().getScheme()
-          + "' in h2.data.uri \"" + uri + "\": no Hadoop FileSystem is registered for it"
-          + " (file: and hdfs: are built in; s3a: needs hadoop-aws on the classpath)", e);
+      throw new DataException(
+          "unknown URI scheme '"
+              + folder.toUri().getScheme()
+              + "' in h2.data.uri \""
+              + uri
+              + "\": no Hadoop FileSystem is registered for it"
+              + " (file: and hdfs: are built in; s3a: needs hadoop-aws on the classpath)",
+          e);
     } catch (IOException | IllegalArgumentException e) {
       throw unreachable(uri, e);
     }
@@ -95,8 +110,11 @@ final class CifarFiles {
     Set<String> present = new HashSet<>();
     try {
       if (!fs.getFileStatus(folder).isDirectory()) {
-        throw new DataException("h2.data.uri \"" + uri + "\" is a file; expected a folder holding "
-            + String.join(", ", DATA_FILES));
+        throw new DataException(
+            "h2.data.uri \""
+                + uri
+                + "\" is a file; expected a folder holding "
+                + String.join(", ", DATA_FILES));
       }
       for (FileStatus status : fs.listStatus(folder)) {
         if (status.isFile()) {

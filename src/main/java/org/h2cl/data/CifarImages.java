@@ -14,8 +14,10 @@ public final class CifarImages implements Serializable {
   public static final int CHANNELS = 3;
   public static final int HEIGHT = 32;
   public static final int WIDTH = 32;
+
   /** Pixels of one channel of one image. */
   public static final int CHANNEL_PIXELS = HEIGHT * WIDTH;
+
   /** Bytes (and floats, once converted) of one image. */
   public static final int IMAGE_BYTES = CHANNELS * CHANNEL_PIXELS;
 
@@ -28,13 +30,20 @@ public final class CifarImages implements Serializable {
    */
   public CifarImages(byte[] pixels, byte[] labels) {
     if ((long) labels.length * IMAGE_BYTES != pixels.length) {
-      throw new IllegalArgumentException("expected " + labels.length + " x " + IMAGE_BYTES
-          + " pixel bytes for " + labels.length + " labels, got " + pixels.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + labels.length
+              + " x "
+              + IMAGE_BYTES
+              + " pixel bytes for "
+              + labels.length
+              + " labels, got "
+              + pixels.length);
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] > 9) {
-        throw new IllegalArgumentException("label " + labels[i] + " of image " + i
-            + " is outside 0..9");
+        throw new IllegalArgumentException(
+            "label " + labels[i] + " of image " + i + " is outside 0..9");
       }
     }
     this.pixels = pixels;

@@ -11,6 +11,7 @@ public final class CifarTransforms {
 
   /** Per-channel mean and standard deviation of CIFAR-10 (RGB), as the reference normalises. */
   private static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
+
   private static final float[] STD = {0.2023f, 0.1994f, 0.2010f};
 
   /** Padding of the random crop, on each side. */
@@ -21,6 +22,7 @@ public final class CifarTransforms {
 
   /** byte -> byte / 255f, as PyTorch's ToTensor computes it (float32). */
   private static final float[] SCALED = new float[256];
+
   /** [channel][byte] -> (byte / 255f - mean) / std, as ToTensor then Normalize compute it. */
   private static final float[][] NORMALISED = new float[CifarImages.CHANNELS][256];
 
@@ -73,11 +75,11 @@ public final class CifarTransforms {
   /**
    * The train transform with its random draws already made: flip horizontally (if {@code flip}),
    * zero-pad the raw image by 4 on each side, crop 32x32 at ({@code dy}, {@code dx}) in the padded
-   * image (each 0..8), scale and normalise. A padded pixel is a raw 0, so it becomes
-   * (0 - mean) / std.
+   * image (each 0..8), scale and normalise. A padded pixel is a raw 0, so it becomes (0 - mean) /
+   * std.
    */
-  public static void augmented(CifarImages images, int index, boolean flip, int dy, int dx,
-      float[] out, int offset) {
+  public static void augmented(
+      CifarImages images, int index, boolean flip, int dy, int dx, float[] out, int offset) {
     if (dy < 0 || dy > 2 * PAD || dx < 0 || dx > 2 * PAD) {
       throw new IllegalArgumentException("crop offsets must be in 0..8, got " + dy + ", " + dx);
     }

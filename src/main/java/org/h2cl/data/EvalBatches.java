@@ -32,8 +32,8 @@ public final class EvalBatches {
    */
   public boolean next(Batch batch) {
     if (batch.capacity() < batchSize) {
-      throw new IllegalArgumentException("batch holds " + batch.capacity()
-          + " images, fewer than the batch size " + batchSize);
+      throw new IllegalArgumentException(
+          "batch holds " + batch.capacity() + " images, fewer than the batch size " + batchSize);
     }
     if (next >= images.size()) {
       return false;

@@ -10,10 +10,10 @@ public final class SplitCifar {
   private SplitCifar() {}
 
   /**
-   * One {@link TaskData} per task: task {@code t} (1-based) holds classes {@code (t-1)·k ..
-   * t·k - 1} for {@code k = classes-per-task}, labels remapped to {@code 0..k-1}. Keeps the first
-   * {@code train-per-class} / {@code test-per-class} images of each class in file order (0 = all)
-   * and otherwise the file order.
+   * One {@link TaskData} per task: task {@code t} (1-based) holds classes {@code (t-1)·k .. t·k -
+   * 1} for {@code k = classes-per-task}, labels remapped to {@code 0..k-1}. Keeps the first {@code
+   * train-per-class} / {@code test-per-class} images of each class in file order (0 = all) and
+   * otherwise the file order.
    *
    * @throws DataException when a class has no image in the train or test split
    */
@@ -22,17 +22,17 @@ public final class SplitCifar {
     int k = settings.classesPerTask();
     for (int t = 0; t < settings.tasks(); t++) {
       int first = t * k;
-      CifarImages train = select(dataset.train(), first, k, settings.trainPerClass(), "train",
-          settings.uri());
-      CifarImages test = select(dataset.test(), first, k, settings.testPerClass(), "test",
-          settings.uri());
+      CifarImages train =
+          select(dataset.train(), first, k, settings.trainPerClass(), "train", settings.uri());
+      CifarImages test =
+          select(dataset.test(), first, k, settings.testPerClass(), "test", settings.uri());
       tasks.add(new TaskData(t + 1, first, k, train, test));
     }
     return tasks;
   }
 
-  private static CifarImages select(CifarImages images, int first, int classes, int perClass,
-      String split, String uri) {
+  private static CifarImages select(
+      CifarImages images, int first, int classes, int perClass, String split, String uri) {
     int limit = perClass == 0 ? Integer.MAX_VALUE : perClass;
     int[] taken = new int[classes];
     int[] chosen = new int[images.size()];
@@ -46,8 +46,14 @@ public final class SplitCifar {
     }
     for (int c = 0; c < classes; c++) {
       if (taken[c] == 0) {
-        throw new DataException("class " + (first + c) + " has no " + split + " images in "
-            + uri + " (h2.data.uri); every class of a task needs some");
+        throw new DataException(
+            "class "
+                + (first + c)
+                + " has no "
+                + split
+                + " images in "
+                + uri
+                + " (h2.data.uri); every class of a task needs some");
       }
     }
     byte[] labels = new byte[n];
@@ -55,8 +61,12 @@ public final class SplitCifar {
     for (int j = 0; j < n; j++) {
       int i = chosen[j];
       labels[j] = (byte) (images.label(i) - first);
-      System.arraycopy(images.pixels(), i * CifarImages.IMAGE_BYTES, pixels,
-          j * CifarImages.IMAGE_BYTES, CifarImages.IMAGE_BYTES);
+      System.arraycopy(
+          images.pixels(),
+          i * CifarImages.IMAGE_BYTES,
+          pixels,
+          j * CifarImages.IMAGE_BYTES,
+          CifarImages.IMAGE_BYTES);
     }
     return new CifarImages(pixels, labels);
   }

@@ -24,12 +24,22 @@ public final class SyntheticCifar {
   public static final long SEED = 2022L;
 
   /** One name per class, written to batches.meta.txt. */
-  public static final List<String> CLASS_NAMES = List.of(
-      "horizontal-stripes", "vertical-stripes", "diagonal-stripes", "rings", "checkerboard",
-      "disc", "square-frame", "cross", "gradient", "dots");
+  public static final List<String> CLASS_NAMES =
+      List.of(
+          "horizontal-stripes",
+          "vertical-stripes",
+          "diagonal-stripes",
+          "rings",
+          "checkerboard",
+          "disc",
+          "square-frame",
+          "cross",
+          "gradient",
+          "dots");
 
   /** Records how a folder was generated, so that changed sizes regenerate it. */
   static final String MARKER_FILE = "synthetic.txt";
+
   /** Bumped whenever the images change for the same seed and sizes. */
   private static final int GENERATOR_VERSION = 1;
 
@@ -65,11 +75,15 @@ public final class SyntheticCifar {
    * evenly over the five files), test_batch.bin, batches.meta.txt and a marker into the folder,
    * each through a temporary name. The same arguments always give the same bytes.
    */
-  public static void write(String folderUri, int trainPerClass, int testPerClass, long seed,
-      Configuration conf) {
+  public static void write(
+      String folderUri, int trainPerClass, int testPerClass, long seed, Configuration conf) {
     if (trainPerClass < 1 || testPerClass < 1) {
-      throw new IllegalArgumentException("expected at least one image per class, got "
-          + trainPerClass + " train, " + testPerClass + " test");
+      throw new IllegalArgumentException(
+          "expected at least one image per class, got "
+              + trainPerClass
+              + " train, "
+              + testPerClass
+              + " test");
     }
     SplittableRandom root = new SplittableRandom(seed);
     byte[] train = records(trainPerClass, root.split());
@@ -82,14 +96,16 @@ public final class SyntheticCifar {
       for (int f = 0; f < files; f++) {
         int from = (int) ((long) f * trainRecords / files) * CifarFiles.RECORD_BYTES;
         int to = (int) ((long) (f + 1) * trainRecords / files) * CifarFiles.RECORD_BYTES;
-        CifarFiles.writeAtomically(fs, new Path(folder, CifarFiles.TRAIN_FILES.get(f)),
+        CifarFiles.writeAtomically(
+            fs,
+            new Path(folder, CifarFiles.TRAIN_FILES.get(f)),
             out -> out.write(train, from, to - from));
       }
-      CifarFiles.writeAtomically(fs, new Path(folder, CifarFiles.TEST_FILE),
-          out -> out.write(test));
+      CifarFiles.writeAtomically(
+          fs, new Path(folder, CifarFiles.TEST_FILE), out -> out.write(test));
       byte[] meta = (String.join("\n", CLASS_NAMES) + "\n\n").getBytes(StandardCharsets.US_ASCII);
-      CifarFiles.writeAtomically(fs, new Path(folder, CifarFiles.META_FILE),
-          out -> out.write(meta));
+      CifarFiles.writeAtomically(
+          fs, new Path(folder, CifarFiles.META_FILE), out -> out.write(meta));
       // Last, so that an interrupted run never looks complete.
       byte[] marker = marker(trainPerClass, testPerClass, seed).getBytes(StandardCharsets.UTF_8);
       CifarFiles.writeAtomically(fs, new Path(folder, MARKER_FILE), out -> out.write(marker));
@@ -100,8 +116,15 @@ public final class SyntheticCifar {
   }
 
   private static String marker(int trainPerClass, int testPerClass, long seed) {
-    return "generator=" + GENERATOR_VERSION + "\ntrain-per-class=" + trainPerClass
-        + "\ntest-per-class=" + testPerClass + "\nseed=" + seed + "\n";
+    return "generator="
+        + GENERATOR_VERSION
+        + "\ntrain-per-class="
+        + trainPerClass
+        + "\ntest-per-class="
+        + testPerClass
+        + "\nseed="
+        + seed
+        + "\n";
   }
 
   private static String read(FileSystem fs, Path file) throws IOException {
@@ -176,16 +199,29 @@ public final class SyntheticCifar {
       case 1 -> wave(u / 6, phase); // vertical stripes
       case 2 -> wave((u + v) / Math.sqrt(2) / 6, phase); // diagonal stripes
       case 3 -> wave(r / 5, phase); // concentric rings
-      case 4 -> 0.5 + 0.5 * StrictMath.tanh(4 * StrictMath.sin(TWO_PI * u / 10 + phase)
-          * StrictMath.sin(TWO_PI * v / 10 + phase)); // checkerboard
+      case 4 ->
+          0.5
+              + 0.5
+                  * StrictMath.tanh(
+                      4
+                          * StrictMath.sin(TWO_PI * u / 10 + phase)
+                          * StrictMath.sin(TWO_PI * v / 10 + phase)); // checkerboard
       case 5 -> sigmoid((8 - r) * 1.5); // disc
       case 6 -> gauss((Math.max(Math.abs(u), Math.abs(v)) - 8) / 1.5); // square frame
-      case 7 -> gauss(Math.min(Math.abs(u), Math.abs(v)) / 2.5)
-          * sigmoid((11 - Math.max(Math.abs(u), Math.abs(v))) * 1.5); // cross
-      case 8 -> 0.5 + 0.5 * StrictMath.tanh(
-          (u * StrictMath.cos(direction) + v * StrictMath.sin(direction)) / 8); // gradient
-      case 9 -> sigmoid((StrictMath.cos(TWO_PI * u / 7 + phase)
-          * StrictMath.cos(TWO_PI * v / 7 + phase) - 0.4) * 10); // dots
+      case 7 ->
+          gauss(Math.min(Math.abs(u), Math.abs(v)) / 2.5)
+              * sigmoid((11 - Math.max(Math.abs(u), Math.abs(v))) * 1.5); // cross
+      case 8 ->
+          0.5
+              + 0.5
+                  * StrictMath.tanh(
+                      (u * StrictMath.cos(direction) + v * StrictMath.sin(direction))
+                          / 8); // gradient
+      case 9 ->
+          sigmoid(
+              (StrictMath.cos(TWO_PI * u / 7 + phase) * StrictMath.cos(TWO_PI * v / 7 + phase)
+                      - 0.4)
+                  * 10); // dots
       default -> throw new IllegalArgumentException("class " + label + " is outside 0..9");
     };
   }

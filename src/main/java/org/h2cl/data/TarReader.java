@@ -15,8 +15,10 @@ final class TarReader {
   private final InputStream in;
   private final byte[] header = new byte[BLOCK];
   private long position;
+
   /** Bytes of the current entry not yet consumed, and the padding after them. */
   private long remaining;
+
   private long padding;
 
   /** A member of the archive; its content is read through {@link #content()}. */
@@ -160,8 +162,8 @@ final class TarReader {
     try {
       return text.isEmpty() ? 0 : Long.parseLong(text, 8);
     } catch (NumberFormatException e) {
-      throw new IOException("bad tar " + what + " field \"" + text + "\" at byte " + at
-          + " (not a tar archive?)");
+      throw new IOException(
+          "bad tar " + what + " field \"" + text + "\" at byte " + at + " (not a tar archive?)");
     }
   }
 

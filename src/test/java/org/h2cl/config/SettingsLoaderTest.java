@@ -91,26 +91,27 @@ class SettingsLoaderTest {
     assertEquals(128, all.train().batchSize());
     assertEquals(List.of(3, 1), all.seeds());
 
-    assertEquals(6, SettingsLoader.load(Optional.of(file), arguments, NO_PROPERTIES)
-        .train().epochs());
-    assertEquals(5, SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES)
-        .train().epochs());
+    assertEquals(
+        6, SettingsLoader.load(Optional.of(file), arguments, NO_PROPERTIES).train().epochs());
+    assertEquals(
+        5, SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES).train().epochs());
   }
 
   @Test
   void laterArgumentsWinAndListsParseFromSystemProperties() {
     Properties properties = new Properties();
     properties.setProperty("h2.seeds", "[4,5]");
-    H2Settings s = SettingsLoader.load(Optional.empty(),
-        List.of("h2.train.epochs=3", "h2.train.epochs=4"), properties);
+    H2Settings s =
+        SettingsLoader.load(
+            Optional.empty(), List.of("h2.train.epochs=3", "h2.train.epochs=4"), properties);
     assertEquals(4, s.train().epochs());
     assertEquals(List.of(4, 5), s.seeds());
   }
 
   @Test
   void uriValuesAreTakenLiterally() {
-    H2Settings s = load("h2.data.uri=hdfs://namenode:8020/data/cifar#1",
-        "h2.output.uri = s3a://bucket/out");
+    H2Settings s =
+        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = s3a://bucket/out");
     assertEquals("hdfs://namenode:8020/data/cifar#1", s.data().uri());
     assertEquals("s3a://bucket/out", s.output().uri());
     assertEquals("s3a://bucket/out/_checkpoints", s.checkpoint().uri());
@@ -126,10 +127,14 @@ class SettingsLoaderTest {
   void unknownKeySuggestsTheNearestKnownOne() {
     SettingsException e = failure("h2.train.epoch=10");
     assertProblem(e, "h2.train.epoch: unknown key (did you mean h2.train.epochs?)");
-    assertProblem(failure("h2.trian.lr=0.1"), "h2.trian.lr: unknown key",
-        "did you mean h2.train.lr?");
-    assertProblem(failure("h2.epochs=3"), "h2.epochs: unknown key", "h2.train.epochs",
-        "h2.retrain.epochs", "h2.association.epochs");
+    assertProblem(
+        failure("h2.trian.lr=0.1"), "h2.trian.lr: unknown key", "did you mean h2.train.lr?");
+    assertProblem(
+        failure("h2.epochs=3"),
+        "h2.epochs: unknown key",
+        "h2.train.epochs",
+        "h2.retrain.epochs",
+        "h2.association.epochs");
     SettingsException far = failure("h2.data.completely-different=1");
     assertProblem(far, "h2.data.completely-different: unknown key");
     assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
@@ -139,77 +144,83 @@ class SettingsLoaderTest {
   void unknownKeyInAFileNamesTheFile() throws IOException {
     Path file = dir.resolve("typo.conf");
     Files.writeString(file, "h2 {\n  model {\n    base-witdh = 8\n  }\n}\n");
-    SettingsException e = assertThrows(SettingsException.class,
-        () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
-    assertProblem(e, "h2.model.base-witdh: unknown key (did you mean h2.model.base-width?)",
-        "typo.conf: 3");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
+    assertProblem(
+        e, "h2.model.base-witdh: unknown key (did you mean h2.model.base-width?)", "typo.conf: 3");
   }
 
   @Test
   void wrongTypesNameKeyAndValue() {
-    assertProblem(failure("h2.train.epochs=ten"),
-        "h2.train.epochs: expected an integer, got STRING \"ten\"");
-    assertProblem(failure("h2.train.epochs=2.5"),
-        "h2.train.epochs: expected an integer, got NUMBER 2.5");
+    assertProblem(
+        failure("h2.train.epochs=ten"), "h2.train.epochs: expected an integer, got STRING \"ten\"");
+    assertProblem(
+        failure("h2.train.epochs=2.5"), "h2.train.epochs: expected an integer, got NUMBER 2.5");
     assertProblem(failure("h2.train.lr=fast"), "h2.train.lr: expected a number, got STRING");
-    assertProblem(failure("h2.output.overwrite=maybe"),
-        "h2.output.overwrite: expected a boolean");
+    assertProblem(failure("h2.output.overwrite=maybe"), "h2.output.overwrite: expected a boolean");
     assertProblem(failure("h2.seeds=7"), "h2.seeds: expected a non-empty list");
-    assertProblem(failure("h2.seeds=[1, x]"), "h2.seeds: element 1: expected an integer",
-        "STRING \"x\"");
+    assertProblem(
+        failure("h2.seeds=[1, x]"), "h2.seeds: element 1: expected an integer", "STRING \"x\"");
     assertProblem(failure("h2.data=3"), "h2.data: expected a section", "NUMBER 3");
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "h2.data.source=imagenet        | h2.data.source: expected one of cifar10-binary, synthetic",
-      "h2.data.uri=\"\"                | h2.data.uri: expected a non-empty string",
-      "h2.data.tasks=0                 | h2.data.tasks: expected an integer in 1..10",
-      "h2.data.classes-per-task=1      | h2.data.classes-per-task: expected an integer in 2..10",
-      "h2.data.train-per-class=5001    | h2.data.train-per-class: expected an integer in 0..5000",
-      "h2.data.test-per-class=-1       | h2.data.test-per-class: expected an integer in 0..1000",
-      "h2.data.synthetic.train-per-class=0 | train-per-class: expected an integer in 1..5000",
-      "h2.data.synthetic.test-per-class=1001 | test-per-class: expected an integer in 1..1000",
-      "h2.model.base-width=257         | h2.model.base-width: expected an integer in 1..256",
-      "h2.train.epochs=0               | h2.train.epochs: expected an integer in 1..32767, got 0",
-      "h2.train.lr=0                   | h2.train.lr: expected a number > 0, got 0",
-      "h2.train.momentum=1             | h2.train.momentum: expected a number in [0, 1), got 1",
-      "h2.train.momentum=-0.1          | h2.train.momentum: expected a number in [0, 1)",
-      "h2.train.batch-size=0           | h2.train.batch-size: expected an integer >= 1",
-      "h2.retrain.epochs=-1            | h2.retrain.epochs: expected an integer >= 0",
-      "h2.retrain.lr=-0.001            | h2.retrain.lr: expected a number > 0",
-      "h2.association.epochs=-1        | h2.association.epochs: expected an integer >= 0",
-      "h2.association.warmup-epochs=16 | warmup-epochs: expected an integer in 0..15",
-      "h2.association.lr=0             | h2.association.lr: expected a number > 0",
-      "h2.association.logit-lr=-1      | h2.association.logit-lr: expected a number >= 0",
-      "h2.association.temperature=0    | h2.association.temperature: expected a number > 0",
-      "h2.reinit-std=0                 | h2.reinit-std: expected a number > 0",
-      "h2.reuse.selection-fraction=1.5 | h2.reuse.selection-fraction: expected a number in (0, 1]",
-      "h2.reuse.selection-fraction=0   | h2.reuse.selection-fraction: expected a number in (0, 1]",
-      "h2.reuse.counter-divisor=0      | h2.reuse.counter-divisor: expected an integer >= 1",
-      "h2.reuse.fisher-samples=0       | h2.reuse.fisher-samples: expected an integer >= 1",
-      "h2.reuse.threshold=-0.5         | h2.reuse.threshold: expected a number >= 0",
-      "h2.prune.ratio=1                | h2.prune.ratio: expected a number in (0, 1)",
-      "h2.prune.ratio=0                | h2.prune.ratio: expected a number in (0, 1)",
-      "h2.compute.threads=-2           | h2.compute.threads: expected an integer >= 0",
-      "h2.output.uri=\"\"              | h2.output.uri: expected a non-empty string",
-      "h2.spark.master=\"\"            | h2.spark.master: expected a non-empty string",
-      "h2.seeds=[]                     | h2.seeds: expected a non-empty list",
-      "h2.seeds=[1, 2, 1]              | h2.seeds: seed 1 appears more than once",
-      "h2.data.download-md5=abc        | h2.data.download-md5: expected 32 hex digits",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "h2.data.source=imagenet        | h2.data.source: expected one of cifar10-binary, synthetic",
+        "h2.data.uri=\"\"                | h2.data.uri: expected a non-empty string",
+        "h2.data.tasks=0                 | h2.data.tasks: expected an integer in 1..10",
+        "h2.data.classes-per-task=1      | h2.data.classes-per-task: expected an integer in 2..10",
+        "h2.data.train-per-class=5001    | h2.data.train-per-class: expected an integer in 0..5000",
+        "h2.data.test-per-class=-1       | h2.data.test-per-class: expected an integer in 0..1000",
+        "h2.data.synthetic.train-per-class=0 | train-per-class: expected an integer in 1..5000",
+        "h2.data.synthetic.test-per-class=1001 | test-per-class: expected an integer in 1..1000",
+        "h2.model.base-width=257         | h2.model.base-width: expected an integer in 1..256",
+        "h2.train.epochs=0               | h2.train.epochs: expected an integer in 1..32767, got 0",
+        "h2.train.lr=0                   | h2.train.lr: expected a number > 0, got 0",
+        "h2.train.momentum=1             | h2.train.momentum: expected a number in [0, 1), got 1",
+        "h2.train.momentum=-0.1          | h2.train.momentum: expected a number in [0, 1)",
+        "h2.train.batch-size=0           | h2.train.batch-size: expected an integer >= 1",
+        "h2.retrain.epochs=-1            | h2.retrain.epochs: expected an integer >= 0",
+        "h2.retrain.lr=-0.001            | h2.retrain.lr: expected a number > 0",
+        "h2.association.epochs=-1        | h2.association.epochs: expected an integer >= 0",
+        "h2.association.warmup-epochs=16 | warmup-epochs: expected an integer in 0..15",
+        "h2.association.lr=0             | h2.association.lr: expected a number > 0",
+        "h2.association.logit-lr=-1      | h2.association.logit-lr: expected a number >= 0",
+        "h2.association.temperature=0    | h2.association.temperature: expected a number > 0",
+        "h2.reinit-std=0                 | h2.reinit-std: expected a number > 0",
+        "h2.reuse.selection-fraction=1.5 | h2.reuse.selection-fraction: expected a number in (0, 1]",
+        "h2.reuse.selection-fraction=0   | h2.reuse.selection-fraction: expected a number in (0, 1]",
+        "h2.reuse.counter-divisor=0      | h2.reuse.counter-divisor: expected an integer >= 1",
+        "h2.reuse.fisher-samples=0       | h2.reuse.fisher-samples: expected an integer >= 1",
+        "h2.reuse.threshold=-0.5         | h2.reuse.threshold: expected a number >= 0",
+        "h2.prune.ratio=1                | h2.prune.ratio: expected a number in (0, 1)",
+        "h2.prune.ratio=0                | h2.prune.ratio: expected a number in (0, 1)",
+        "h2.compute.threads=-2           | h2.compute.threads: expected an integer >= 0",
+        "h2.output.uri=\"\"              | h2.output.uri: expected a non-empty string",
+        "h2.spark.master=\"\"            | h2.spark.master: expected a non-empty string",
+        "h2.seeds=[]                     | h2.seeds: expected a non-empty list",
+        "h2.seeds=[1, 2, 1]              | h2.seeds: seed 1 appears more than once",
+        "h2.data.download-md5=abc        | h2.data.download-md5: expected 32 hex digits",
+      })
   void valuesOutOfRangeNameKeyValueAndAllowedRange(String argument, String expected) {
-    List<String> arguments = expected.contains("download-md5")
-        ? List.of(argument, "h2.data.download=true")
-        : List.of(argument);
+    List<String> arguments =
+        expected.contains("download-md5")
+            ? List.of(argument, "h2.data.download=true")
+            : List.of(argument);
     assertProblem(failure(arguments.toArray(String[]::new)), expected);
   }
 
   @Test
   void warmupMayExceedZeroAssociationEpochsButNotOthers() {
     assertEquals(0, load("h2.association.epochs=0").association().epochs());
-    assertProblem(failure("h2.association.epochs=3", "h2.association.warmup-epochs=4"),
-        "h2.association.warmup-epochs: expected an integer in 0..3", "got 4");
+    assertProblem(
+        failure("h2.association.epochs=3", "h2.association.warmup-epochs=4"),
+        "h2.association.warmup-epochs: expected an integer in 0..3",
+        "got 4");
   }
 
   @Test
@@ -221,16 +232,25 @@ class SettingsLoaderTest {
 
   @Test
   void outputInsideDataFolderIsRefused() {
-    assertProblem(failure("h2.data.uri=data/cifar", "h2.output.uri=data/cifar/out"),
-        "h2.output.uri", "h2.data.uri", "inside");
-    assertProblem(failure("h2.data.uri=data/cifar", "h2.output.uri=./data/cifar/"),
-        "h2.output.uri", "inside");
-    String absolute = Paths.get("data/cifar").toAbsolutePath().toUri().toString()
-        .replaceAll("/$", "");
-    assertProblem(failure("h2.data.uri=data/cifar", "h2.output.uri=" + absolute + "/x/.."),
-        "h2.output.uri", "inside");
-    assertProblem(failure("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=HDFS://nn:8020/d/o"),
-        "h2.output.uri", "inside");
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=data/cifar/out"),
+        "h2.output.uri",
+        "h2.data.uri",
+        "inside");
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=./data/cifar/"),
+        "h2.output.uri",
+        "inside");
+    String absolute =
+        Paths.get("data/cifar").toAbsolutePath().toUri().toString().replaceAll("/$", "");
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=" + absolute + "/x/.."),
+        "h2.output.uri",
+        "inside");
+    assertProblem(
+        failure("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=HDFS://nn:8020/d/o"),
+        "h2.output.uri",
+        "inside");
     // Siblings with a common prefix, other hosts and other schemes are fine.
     load("h2.data.uri=data/cifar", "h2.output.uri=data/cifar-out");
     load("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=hdfs://other:8020/d/o");
@@ -246,14 +266,18 @@ class SettingsLoaderTest {
   @Test
   void missingOrBrokenFileIsNamed() throws IOException {
     Path missing = dir.resolve("nope.conf");
-    SettingsException e = assertThrows(SettingsException.class,
-        () -> SettingsLoader.load(Optional.of(missing), List.of(), NO_PROPERTIES));
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(missing), List.of(), NO_PROPERTIES));
     assertProblem(e, "conf file " + missing);
 
     Path broken = dir.resolve("broken.conf");
     Files.writeString(broken, "h2 { train { epochs = ");
-    e = assertThrows(SettingsException.class,
-        () -> SettingsLoader.load(Optional.of(broken), List.of(), NO_PROPERTIES));
+    e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(broken), List.of(), NO_PROPERTIES));
     assertProblem(e, "conf file " + broken, "cannot be parsed");
   }
 
@@ -262,10 +286,14 @@ class SettingsLoaderTest {
     Path missing = dir.resolve("nope.conf");
     Properties properties = new Properties();
     properties.setProperty("h2.prune.ratio", "2");
-    SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.load(
-        Optional.of(missing),
-        List.of("h2.train.epochs=ten", "h2.train.lr=-1", "h2.train.epoch=3", "bogus"),
-        properties));
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () ->
+                SettingsLoader.load(
+                    Optional.of(missing),
+                    List.of("h2.train.epochs=ten", "h2.train.lr=-1", "h2.train.epoch=3", "bogus"),
+                    properties));
     assertProblem(e, "conf file");
     assertProblem(e, "h2.train.epochs", "ten");
     assertProblem(e, "h2.train.lr", "> 0");
@@ -292,9 +320,10 @@ class SettingsLoaderTest {
 
   @Test
   void secretKeysAreRedactedWherever() {
-    var config = ConfigFactory.parseString(
-        "a { password = hunter2, api-token = t0k, s3 { access-key = AKIA, list = [\"u://a:b@h\"] },"
-            + " client-secret { x = 1 }, plain = \"http://user@host/p\", n = 3 }");
+    var config =
+        ConfigFactory.parseString(
+            "a { password = hunter2, api-token = t0k, s3 { access-key = AKIA, list = [\"u://a:b@h\"] },"
+                + " client-secret { x = 1 }, plain = \"http://user@host/p\", n = 3 }");
     String rendered = Redaction.render("a", config.root());
     for (String secret : List.of("hunter2", "t0k", "AKIA", "a:b", "user@")) {
       assertFalse(rendered.contains(secret), rendered);
@@ -306,15 +335,16 @@ class SettingsLoaderTest {
 
   @Test
   void shippedConfFilesLoadCleanly() {
-    H2Settings paper = SettingsLoader.load(
-        Optional.of(Paths.get("conf/paper.conf")), List.of(), NO_PROPERTIES);
+    H2Settings paper =
+        SettingsLoader.load(Optional.of(Paths.get("conf/paper.conf")), List.of(), NO_PROPERTIES);
     assertEquals(10, paper.seeds().size());
     assertEquals(DataSource.CIFAR10_BINARY, paper.data().source());
     assertEquals(100, paper.train().epochs());
     assertEquals(64, paper.model().baseWidth());
 
-    H2Settings quick = SettingsLoader.load(
-        Optional.of(Paths.get("conf/quickstart.conf")), List.of(), NO_PROPERTIES);
+    H2Settings quick =
+        SettingsLoader.load(
+            Optional.of(Paths.get("conf/quickstart.conf")), List.of(), NO_PROPERTIES);
     assertEquals(DataSource.SYNTHETIC, quick.data().source());
     assertEquals("data/synthetic-cifar", quick.data().uri());
     assertEquals(List.of(0, 1), quick.seeds());

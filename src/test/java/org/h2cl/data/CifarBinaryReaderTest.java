@@ -67,8 +67,7 @@ class CifarBinaryReaderTest {
   @Test
   void missingFolderIsNamed() {
     String uri = dir.resolve("nowhere").toString();
-    DataException e =
-        assertThrows(DataException.class, () -> CifarBinaryReader.read(uri, conf));
+    DataException e = assertThrows(DataException.class, () -> CifarBinaryReader.read(uri, conf));
     assertContains(e.getMessage(), "data folder not found", uri, "data_batch_1.bin");
   }
 
@@ -78,8 +77,8 @@ class CifarBinaryReaderTest {
     CifarFixtures.writeFolder(folder, 1);
     Files.delete(folder.resolve("data_batch_3.bin"));
     Files.delete(folder.resolve("test_batch.bin"));
-    DataException e = assertThrows(DataException.class,
-        () -> CifarBinaryReader.read(folder.toString(), conf));
+    DataException e =
+        assertThrows(DataException.class, () -> CifarBinaryReader.read(folder.toString(), conf));
     assertContains(e.getMessage(), folder.toString(), "lacks data_batch_3.bin, test_batch.bin");
   }
 
@@ -90,10 +89,12 @@ class CifarBinaryReaderTest {
     byte[] file = CifarFixtures.file(1, 2);
     Files.write(folder.resolve("data_batch_2.bin"), Arrays.copyOf(file, file.length - 100));
     Files.write(folder.resolve("test_batch.bin"), new byte[0]);
-    DataException e = assertThrows(DataException.class,
-        () -> CifarBinaryReader.read(folder.toString(), conf));
-    assertContains(e.getMessage(), "data_batch_2.bin: size 6046 bytes is not a multiple of the"
-        + " 3073-byte record", "test_batch.bin: empty file");
+    DataException e =
+        assertThrows(DataException.class, () -> CifarBinaryReader.read(folder.toString(), conf));
+    assertContains(
+        e.getMessage(),
+        "data_batch_2.bin: size 6046 bytes is not a multiple of the" + " 3073-byte record",
+        "test_batch.bin: empty file");
     assertContains(e.getMessage(), folder.toUri().getPath());
   }
 
@@ -104,34 +105,52 @@ class CifarBinaryReaderTest {
     byte[] file = CifarFixtures.file(3, 4);
     file[2 * 3073] = 10;
     Files.write(folder.resolve("data_batch_4.bin"), file);
-    DataException e = assertThrows(DataException.class,
-        () -> CifarBinaryReader.read(folder.toString(), conf));
-    assertContains(e.getMessage(), "data_batch_4.bin: record 2 (byte offset 6146) has label 10",
+    DataException e =
+        assertThrows(DataException.class, () -> CifarBinaryReader.read(folder.toString(), conf));
+    assertContains(
+        e.getMessage(),
+        "data_batch_4.bin: record 2 (byte offset 6146) has label 10",
         "expected 0..9");
   }
 
   @Test
   void fileEndingEarlyIsReportedWithOffset() {
     byte[] bytes = Arrays.copyOf(CifarFixtures.file(0, 2), 3073 + 500);
-    DataException e = assertThrows(DataException.class, () -> CifarBinaryReader.readRecords(
-        new ByteArrayInputStream(bytes), "file:/x/data_batch_1.bin", 2, new byte[2],
-        new byte[2 * 3072], 0));
-    assertContains(e.getMessage(), "file:/x/data_batch_1.bin: file ended at byte offset 3573",
-        "record 1", "expected 6146 bytes", "truncated");
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                CifarBinaryReader.readRecords(
+                    new ByteArrayInputStream(bytes),
+                    "file:/x/data_batch_1.bin",
+                    2,
+                    new byte[2],
+                    new byte[2 * 3072],
+                    0));
+    assertContains(
+        e.getMessage(),
+        "file:/x/data_batch_1.bin: file ended at byte offset 3573",
+        "record 1",
+        "expected 6146 bytes",
+        "truncated");
   }
 
   @Test
   void unknownSchemeIsNamed() {
-    DataException e = assertThrows(DataException.class,
-        () -> CifarBinaryReader.read("xyz://host/cifar", conf));
+    DataException e =
+        assertThrows(DataException.class, () -> CifarBinaryReader.read("xyz://host/cifar", conf));
     assertContains(e.getMessage(), "unknown URI scheme 'xyz' in h2.data.uri", "xyz://host/cifar");
   }
 
   @Test
   void unreachableHdfsFailsFast() {
-    DataException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
-        () -> assertThrows(DataException.class,
-            () -> CifarBinaryReader.read("hdfs://127.0.0.1:1/x", conf)));
+    DataException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                assertThrows(
+                    DataException.class,
+                    () -> CifarBinaryReader.read("hdfs://127.0.0.1:1/x", conf)));
     assertContains(e.getMessage(), "cannot reach", "hdfs://127.0.0.1:1/x");
   }
 }

@@ -27,8 +27,8 @@ class CifarDownloaderTest {
   private final Configuration conf = new Configuration();
 
   private static DataSettings settings(Path folder, boolean download, String url, String md5) {
-    return new DataSettings(DataSource.CIFAR10_BINARY, folder.toString(), download, url, md5, 5, 2,
-        0, 0, 1, 1);
+    return new DataSettings(
+        DataSource.CIFAR10_BINARY, folder.toString(), download, url, md5, 5, 2, 0, 0, 1, 1);
   }
 
   private static String md5(byte[] bytes) throws Exception {
@@ -39,7 +39,8 @@ class CifarDownloaderTest {
   private Path archive(Map<String, byte[]> files) throws IOException {
     Map<String, byte[]> members = new LinkedHashMap<>();
     members.put("cifar-10-batches-bin/", new byte[0]);
-    members.put("cifar-10-batches-bin/batches.meta.txt",
+    members.put(
+        "cifar-10-batches-bin/batches.meta.txt",
         "airplane\nautomobile\n".getBytes(StandardCharsets.US_ASCII));
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
       members.put("cifar-10-batches-bin/" + e.getKey(), e.getValue());
@@ -61,8 +62,12 @@ class CifarDownloaderTest {
   @Test
   void missingFilesWithoutDownloadSayWhatToDo() {
     Path folder = dir.resolve("cifar");
-    DataException e = assertThrows(DataException.class, () -> CifarDownloader.ensure(
-        settings(folder, false, "https://example.org/c.tar.gz", "0".repeat(32)), conf));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                CifarDownloader.ensure(
+                    settings(folder, false, "https://example.org/c.tar.gz", "0".repeat(32)), conf));
     assertTrue(e.getMessage().contains("data_batch_1.bin"), e.getMessage());
     assertTrue(e.getMessage().contains("h2.data.download=true"), e.getMessage());
     assertTrue(e.getMessage().contains("h2.data.uri"), e.getMessage());
@@ -82,7 +87,8 @@ class CifarDownloaderTest {
     }
     assertTrue(Files.exists(folder.resolve("batches.meta.txt")));
     try (var listing = Files.list(folder)) {
-      assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".")),
+      assertTrue(
+          listing.noneMatch(p -> p.getFileName().toString().startsWith(".")),
           "no temporary files left");
     }
     assertEquals(10, CifarBinaryReader.read(folder.toString(), conf).train().size());
@@ -94,8 +100,10 @@ class CifarDownloaderTest {
     Path folder = dir.resolve("cifar");
     String url = archive.toUri().toString();
     String wrong = "0123456789abcdef0123456789abcdef";
-    DataException e = assertThrows(DataException.class,
-        () -> CifarDownloader.ensure(settings(folder, true, url, wrong), conf));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> CifarDownloader.ensure(settings(folder, true, url, wrong), conf));
     assertTrue(e.getMessage().contains(url), e.getMessage());
     assertTrue(e.getMessage().contains("expected " + wrong), e.getMessage());
     assertTrue(e.getMessage().contains("got " + md5(Files.readAllBytes(archive))), e.getMessage());
@@ -108,11 +116,16 @@ class CifarDownloaderTest {
     files.remove("test_batch.bin");
     Path archive = archive(files);
     Path folder = dir.resolve("cifar");
-    DataException e = assertThrows(DataException.class, () -> CifarDownloader.ensure(
-        settings(folder, true, archive.toUri().toString(), md5(Files.readAllBytes(archive))),
-        conf));
-    assertTrue(e.getMessage().contains("lacks cifar-10-batches-bin/test_batch.bin"),
-        e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                CifarDownloader.ensure(
+                    settings(
+                        folder, true, archive.toUri().toString(), md5(Files.readAllBytes(archive))),
+                    conf));
+    assertTrue(
+        e.getMessage().contains("lacks cifar-10-batches-bin/test_batch.bin"), e.getMessage());
   }
 
   @Test
@@ -120,8 +133,13 @@ class CifarDownloaderTest {
     Path junk = dir.resolve("junk.tar.gz");
     Files.writeString(junk, "<html>not found</html>");
     Path folder = dir.resolve("cifar");
-    DataException e = assertThrows(DataException.class, () -> CifarDownloader.ensure(
-        settings(folder, true, junk.toUri().toString(), md5(Files.readAllBytes(junk))), conf));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                CifarDownloader.ensure(
+                    settings(folder, true, junk.toUri().toString(), md5(Files.readAllBytes(junk))),
+                    conf));
     assertTrue(e.getMessage().contains("not a gzip archive"), e.getMessage());
   }
 
@@ -129,8 +147,10 @@ class CifarDownloaderTest {
   void unreadableUrlIsNamed() {
     Path folder = dir.resolve("cifar");
     String url = dir.resolve("missing.tar.gz").toUri().toString();
-    DataException e = assertThrows(DataException.class,
-        () -> CifarDownloader.ensure(settings(folder, true, url, "0".repeat(32)), conf));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> CifarDownloader.ensure(settings(folder, true, url, "0".repeat(32)), conf));
     assertTrue(e.getMessage().contains("download " + url), e.getMessage());
     assertTrue(e.getMessage().contains("h2.data.download-url"), e.getMessage());
   }

@@ -16,8 +16,13 @@ import org.h2cl.config.H2Settings.DataSource;
 final class CifarFixtures {
 
   static final String[] FILES = {
-      "data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-      "data_batch_5.bin", "test_batch.bin"};
+    "data_batch_1.bin",
+    "data_batch_2.bin",
+    "data_batch_3.bin",
+    "data_batch_4.bin",
+    "data_batch_5.bin",
+    "test_batch.bin"
+  };
 
   private CifarFixtures() {}
 
@@ -58,10 +63,25 @@ final class CifarFixtures {
     }
   }
 
-  static DataSettings settings(DataSource source, String uri, int tasks, int classesPerTask,
-      int trainPerClass, int testPerClass) {
-    return new DataSettings(source, uri, false, "file:/none", "0".repeat(32), tasks,
-        classesPerTask, trainPerClass, testPerClass, 20, 10);
+  static DataSettings settings(
+      DataSource source,
+      String uri,
+      int tasks,
+      int classesPerTask,
+      int trainPerClass,
+      int testPerClass) {
+    return new DataSettings(
+        source,
+        uri,
+        false,
+        "file:/none",
+        "0".repeat(32),
+        tasks,
+        classesPerTask,
+        trainPerClass,
+        testPerClass,
+        20,
+        10);
   }
 
   /** A gzip-compressed ustar archive of the given members (name -> content). */

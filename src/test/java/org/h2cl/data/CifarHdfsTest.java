@@ -43,8 +43,9 @@ class CifarHdfsTest {
     assertEquals(200, first.train().size());
 
     // Other sizes: every file is replaced (HDFS refuses to rename onto an existing file).
-    var bigger = new org.h2cl.config.H2Settings.DataSettings(DataSource.SYNTHETIC, uri, false, "",
-        "", 5, 2, 0, 0, 30, 10);
+    var bigger =
+        new org.h2cl.config.H2Settings.DataSettings(
+            DataSource.SYNTHETIC, uri, false, "", "", 5, 2, 0, 0, 30, 10);
     SyntheticCifar.ensure(bigger, conf);
     CifarDataset second = CifarBinaryReader.read(uri, conf);
     assertEquals(300, second.train().size());
@@ -53,8 +54,8 @@ class CifarHdfsTest {
     // The same bytes as generated on the local disk.
     String local = dir.resolve("local").toString();
     SyntheticCifar.write(local, 30, 10, SyntheticCifar.SEED, new Configuration());
-    assertArrayEquals(CifarBinaryReader.read(local, conf).train().pixels(),
-        second.train().pixels());
+    assertArrayEquals(
+        CifarBinaryReader.read(local, conf).train().pixels(), second.train().pixels());
 
     try (FileSystem fs = FileSystem.newInstance(cluster.getURI(), conf)) {
       for (var status : fs.listStatus(new org.apache.hadoop.fs.Path(uri))) {

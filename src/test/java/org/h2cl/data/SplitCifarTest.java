@@ -38,16 +38,19 @@ class SplitCifarTest {
     return labels;
   }
 
-  private static final CifarDataset DATA = new CifarDataset(
-      // 0..9, then 9..0, then 0..9 again: three images per class.
-      images(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-          0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-      images(3, 2, 1, 0, 9, 8, 7, 6, 5, 4));
+  private static final CifarDataset DATA =
+      new CifarDataset(
+          // 0..9, then 9..0, then 0..9 again: three images per class.
+          images(
+              0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8,
+              9),
+          images(3, 2, 1, 0, 9, 8, 7, 6, 5, 4));
 
   @Test
   void tasksTakeConsecutiveClassesInOrderWithRemappedLabels() {
-    List<TaskData> tasks = SplitCifar.split(DATA,
-        CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 5, 2, 0, 0));
+    List<TaskData> tasks =
+        SplitCifar.split(
+            DATA, CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 5, 2, 0, 0));
     assertEquals(5, tasks.size());
     TaskData first = tasks.get(0);
     assertEquals(1, first.task());
@@ -69,8 +72,9 @@ class SplitCifarTest {
 
   @Test
   void perClassLimitsKeepTheFirstImagesOfEachClass() {
-    List<TaskData> tasks = SplitCifar.split(DATA,
-        CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 2, 3, 2, 1));
+    List<TaskData> tasks =
+        SplitCifar.split(
+            DATA, CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 2, 3, 2, 1));
     assertEquals(2, tasks.size());
     TaskData second = tasks.get(1);
     assertEquals(3, second.firstClass());
@@ -84,10 +88,16 @@ class SplitCifarTest {
   @Test
   void aClassWithoutImagesIsNamed() {
     CifarDataset noSevenInTest = new CifarDataset(DATA.train(), images(0, 1, 2, 3, 4, 5, 6, 8, 9));
-    DataException e = assertThrows(DataException.class, () -> SplitCifar.split(noSevenInTest,
-        CifarFixtures.settings(DataSource.CIFAR10_BINARY, "hdfs://nn/cifar", 5, 2, 0, 0)));
-    assertTrue(e.getMessage().contains("class 7 has no test images in hdfs://nn/cifar"),
-        e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                SplitCifar.split(
+                    noSevenInTest,
+                    CifarFixtures.settings(
+                        DataSource.CIFAR10_BINARY, "hdfs://nn/cifar", 5, 2, 0, 0)));
+    assertTrue(
+        e.getMessage().contains("class 7 has no test images in hdfs://nn/cifar"), e.getMessage());
   }
 
   private static List<Integer> toList(int[] values) {

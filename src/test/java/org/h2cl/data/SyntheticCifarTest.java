@@ -131,8 +131,9 @@ class SyntheticCifarTest {
     SyntheticCifar.ensure(settings, conf);
     assertEquals(old, Files.getLastModifiedTime(batch), "present data must not be rewritten");
 
-    var bigger = new org.h2cl.config.H2Settings.DataSettings(DataSource.SYNTHETIC, uri, false, "",
-        "", 5, 2, 0, 0, 30, 10);
+    var bigger =
+        new org.h2cl.config.H2Settings.DataSettings(
+            DataSource.SYNTHETIC, uri, false, "", "", 5, 2, 0, 0, 30, 10);
     SyntheticCifar.ensure(bigger, conf);
     assertEquals(60 * 3073, Files.size(batch));
   }
@@ -143,8 +144,8 @@ class SyntheticCifarTest {
     CifarFixtures.writeFolder(folder, 2);
     SyntheticCifar.ensure(
         CifarFixtures.settings(DataSource.SYNTHETIC, folder.toString(), 5, 2, 0, 0), conf);
-    assertArrayEquals(CifarFixtures.file(0, 2), Files.readAllBytes(folder.resolve(
-        "data_batch_1.bin")));
+    assertArrayEquals(
+        CifarFixtures.file(0, 2), Files.readAllBytes(folder.resolve("data_batch_1.bin")));
   }
 
   private static int[] counts(int perClass) {

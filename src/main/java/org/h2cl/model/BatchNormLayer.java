@@ -1,0 +1,115 @@
+package org.h2cl.model;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * BatchNorm over the channels of an NCHW array, with PyTorch's semantics (H2-SPEC §2): the batch is
+ * normalised with the biased variance, running statistics move by 0.1 towards the batch mean and
+ * the unbiased batch variance. Its parameters live in a task's {@link BnBank}, selected per pass.
+ */
+public final class BatchNormLayer {
+  public static final double EPS = 1e-5;
+  public static final double MOMENTUM = 0.1;
+
+  public final int channels;
+  final int index;
+
+  /** dL/dgamma and dL/dbeta of the last training-mode backward pass. */
+  public final INDArray gradGamma;
+
+  public final INDArray gradBeta;
+
+  private final INDArray batchMean;
+  private final INDArray batchVar;
+  private final INDArray gradMean;
+  private final INDArray gradVar;
+  private final INDArray unbiased;
+  private final Map<Integer, INDArray> outputs = new HashMap<>();
+  private final Map<Integer, INDArray> inputGrads = new HashMap<>();
+  private INDArray lastInput;
+  private INDArray lastOutput;
+  private boolean lastTraining;
+  private BnBank bank;
+
+  BatchNormLayer(int index, int channels, DataType dtype) {
+    this.index = index;
+    this.channels = channels;
+    this.gradGamma = Nd4j.zeros(dtype, channels);
+    this.gradBeta = Nd4j.zeros(dtype, channels);
+    this.batchMean = Nd4j.zeros(dtype, channels);
+    this.batchVar = Nd4j.zeros(dtype, channels);
+    this.gradMean = Nd4j.zeros(dtype, channels);
+    this.gradVar = Nd4j.zeros(dtype, channels);
+    this.unbiased = Nd4j.zeros(dtype, channels);
+  }
+
+  void use(BnBank bank) {
+    this.bank = bank;
+  }
+
+  /**
+   * Training mode normalises with the batch statistics and updates the bank's running statistics;
+   * inference mode normalises with the running statistics.
+   */
+  INDArray forward(INDArray x, boolean training) {
+    lastInput = x;
+    lastTraining = training;
+    INDArray y =
+        outputs.computeIfAbsent(
+            (int) x.size(0), b -> Nd4j.createUninitialized(x.dataType(), x.shape()));
+    INDArray gamma = bank.gamma[index];
+    INDArray beta = bank.beta[index];
+    if (training) {
+      Ops.moments(x, batchMean, batchVar);
+      Ops.batchNorm(x, batchMean, batchVar, gamma, beta, y, EPS);
+      long n = x.length() / channels;
+      // PyTorch feeds the unbiased variance into the running estimate.
+      unbiased.assign(batchVar).muli(n > 1 ? (double) n / (n - 1) : 1.0);
+      bank.runningMean[index].muli(1 - MOMENTUM).addi(batchMean.mul(MOMENTUM));
+      bank.runningVar[index].muli(1 - MOMENTUM).addi(unbiased.muli(MOMENTUM));
+    } else {
+      Ops.batchNorm(x, bank.runningMean[index], bank.runningVar[index], gamma, beta, y, EPS);
+    }
+    lastOutput = y;
+    return y;
+  }
+
+  /** The output buffer of the last forward pass (ReLUs may have changed it in place). */
+  INDArray forwardOutput() {
+    return lastOutput;
+  }
+
+  /** Returns dL/dx; in training mode also fills {@link #gradGamma} and {@link #gradBeta}. */
+  INDArray backward(INDArray gradOut) {
+    INDArray gIn =
+        inputGrads.computeIfAbsent(
+            (int) lastInput.size(0),
+            b -> Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape()));
+    if (lastTraining) {
+      Ops.batchNormBackward(
+          lastInput,
+          batchMean,
+          batchVar,
+          bank.gamma[index],
+          bank.beta[index],
+          gradOut,
+          gIn,
+          gradMean,
+          gradVar,
+          gradGamma,
+          gradBeta,
+          EPS);
+    } else {
+      // Inference mode is a per-channel affine map: dy/dx = gamma / sqrt(runningVar + eps).
+      INDArray scale =
+          Transforms.sqrt(bank.runningVar[index].add(EPS), false).rdivi(1).muli(bank.gamma[index]);
+      Ops.mulPerChannel(gradOut, scale, gIn);
+    }
+    return gIn;
+  }
+}

@@ -1,0 +1,162 @@
+package org.h2cl.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * libnd4j's ops called directly into preallocated outputs: the fast path measured in ND4J-NOTES.md
+ * (DL4J's layer API is ~20x slower). Every method writes into the arrays it is given and allocates
+ * no full-size array. Layouts: activations NCHW, conv weights [oC, iC, kH, kW].
+ */
+public final class Ops {
+  private static final int NCHW = 0;
+  private static final int OIHW = 1;
+
+  /**
+   * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's
+   * is the right one on GPU.
+   */
+  private static final boolean HELPERS_FOR_BN_BP = !isCpuBackend();
+
+  private Ops() {}
+
+  static boolean isCpuBackend() {
+    return Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("cpu");
+  }
+
+  /** out = conv2d(x, w), square kernel k, explicit padding. */
+  public static void conv2d(INDArray x, INDArray w, INDArray out, int k, int stride, int pad) {
+    Nd4j.exec(
+        DynamicCustomOp.builder("conv2d")
+            .addInputs(x, w)
+            .addOutputs(out)
+            .addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, NCHW, OIHW)
+            .build());
+  }
+
+  /**
+   * (gradIn, gradW) of conv2d given gradOut. gradIn may be null when the input needs no gradient.
+   */
+  public static void conv2dBackward(
+      INDArray x,
+      INDArray w,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradW,
+      int k,
+      int stride,
+      int pad) {
+    INDArray gIn = gradIn != null ? gradIn : Scratch.like(x);
+    Nd4j.exec(
+        DynamicCustomOp.builder("conv2d_bp")
+            .addInputs(x, w, gradOut)
+            .addOutputs(gIn, gradW)
+            .addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, NCHW, OIHW)
+            .build());
+  }
+
+  /** Batch mean and biased variance per channel of an NCHW array. */
+  public static void moments(INDArray x, INDArray mean, INDArray var) {
+    Nd4j.exec(
+        DynamicCustomOp.builder("moments")
+            .addInputs(x)
+            .addOutputs(mean, var)
+            .addIntegerArguments(0, 2, 3)
+            .build());
+  }
+
+  /** out = gamma * (x - mean) / sqrt(var + eps) + beta, per channel (axis 1). */
+  public static void batchNorm(
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
+      double eps) {
+    Nd4j.exec(
+        DynamicCustomOp.builder("batchnorm")
+            .addInputs(x, mean, var, gamma, beta)
+            .addOutputs(out)
+            .addIntegerArguments(1, 1, 1)
+            .addFloatingPointArguments(eps)
+            .build());
+  }
+
+  /**
+   * Training-mode BatchNorm backward; gradIn already includes the path through the batch statistics
+   * (ND4J-NOTES.md), so gradMean and gradVar are only scratch.
+   */
+  public static void batchNormBackward(
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradMean,
+      INDArray gradVar,
+      INDArray gradGamma,
+      INDArray gradBeta,
+      double eps) {
+    DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp").build();
+    try (OpContext ctx = Nd4j.getExecutioner().buildContext()) {
+      ctx.setInputArrays(x, mean, var, gamma, beta, gradOut);
+      ctx.setOutputArrays(gradIn, gradMean, gradVar, gradGamma, gradBeta);
+      ctx.setIArguments(1, 1, 1);
+      ctx.setTArguments(eps);
+      ctx.allowHelpers(HELPERS_FOR_BN_BP);
+      Nd4j.exec(op, ctx);
+    } catch (Exception e) {
+      throw new IllegalStateException("batchnorm_bp failed", e);
+    }
+  }
+
+  /** In place: x = max(x, 0). */
+  public static void reluInPlace(INDArray x) {
+    Nd4j.exec(
+        DynamicCustomOp.builder("relu")
+            .addInputs(x)
+            .addOutputs(x)
+            .addFloatingPointArguments(0.0)
+            .build());
+  }
+
+  /** gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. */
+  public static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
+    Nd4j.exec(
+        DynamicCustomOp.builder("relu_bp")
+            .addInputs(y, gradOut)
+            .addOutputs(gradIn)
+            .addFloatingPointArguments(0.0)
+            .build());
+  }
+
+  /** z = x * y elementwise (same shapes); z may alias x. */
+  public static void mul(INDArray x, INDArray y, INDArray z) {
+    Nd4j.exec(new MulOp(x, y, z));
+  }
+
+  /** z[n, c, h, w] = x[n, c, h, w] * perChannel[c]. */
+  public static void mulPerChannel(INDArray x, INDArray perChannel, INDArray z) {
+    Nd4j.exec(new BroadcastMulOp(x, perChannel, z, 1));
+  }
+
+  /** Scratch arrays for outputs an op insists on producing but nobody reads. */
+  static final class Scratch {
+    private static final ThreadLocal<java.util.Map<String, INDArray>> CACHE =
+        ThreadLocal.withInitial(java.util.HashMap::new);
+
+    static INDArray like(INDArray a) {
+      String key = java.util.Arrays.toString(a.shape());
+      return CACHE
+          .get()
+          .computeIfAbsent(key, k -> Nd4j.createUninitialized(a.dataType(), a.shape()));
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package org.h2cl.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * CIFAR ResNet-18 with one shared trunk of maskable convolutions, per-task heads and per-task
+ * BatchNorm banks (H2-SPEC §2). It owns the activation and gradient buffers, allocated once per
+ * batch size and reused; the caller chooses the head, the bank, the masks and the BN mode of each
+ * pass.
+ */
+public final class ResNet18 {
+  public static final int IMAGE = 32;
+
+  public final int baseWidth;
+  public final boolean stemRelu;
+
+  private final List<ConvLayer> convs = new ArrayList<>();
+  private final List<BatchNormLayer> bns = new ArrayList<>();
+  private final ConvLayer stem;
+  private final BatchNormLayer stemBn;
+  private final List<BasicBlock> blocks = new ArrayList<>();
+  private final int features;
+
+  private final java.util.Map<Integer, INDArray> pooled = new java.util.HashMap<>();
+  private final java.util.Map<Integer, INDArray> logits = new java.util.HashMap<>();
+  private final java.util.Map<Integer, INDArray> poolGrad = new java.util.HashMap<>();
+  private final java.util.Map<Integer, INDArray> featureGrad = new java.util.HashMap<>();
+  private INDArray trunkOut;
+  private Head head;
+  public final INDArray headWeightGrad;
+  public final INDArray headBiasGrad;
+
+  public final DataType dataType;
+
+  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask) {
+    this(baseWidth, stemRelu, classesPerTask, DataType.FLOAT);
+  }
+
+  /**
+   * float32 is the product's type (the fast oneDNN/cuDNN paths); float64 serves gradient checks.
+   */
+  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType) {
+    this.dataType = dataType;
+    this.baseWidth = baseWidth;
+    this.stemRelu = stemRelu;
+    stem = new ConvLayer("stem", 3, baseWidth, 3, 1, dataType);
+    convs.add(stem);
+    stemBn = new BatchNormLayer(0, baseWidth, dataType);
+    bns.add(stemBn);
+    int in = baseWidth;
+    for (int stage = 0; stage < 4; stage++) {
+      int width = baseWidth << stage;
+      for (int b = 0; b < 2; b++) {
+        int stride = (stage > 0 && b == 0) ? 2 : 1;
+        blocks.add(
+            new BasicBlock(
+                "layer" + (stage + 1) + "." + b, in, width, stride, dataType, convs, bns));
+        in = width;
+      }
+    }
+    features = in;
+    headWeightGrad = Nd4j.zeros(dataType, classesPerTask, features);
+    headBiasGrad = Nd4j.zeros(dataType, classesPerTask);
+  }
+
+  /** The maskable layers, in a fixed order (stem, then blocks; conv1, conv2, shortcut each). */
+  public List<ConvLayer> convs() {
+    return Collections.unmodifiableList(convs);
+  }
+
+  public BnBank newBank() {
+    return new BnBank(bnChannels(), dataType);
+  }
+
+  public Head newHead(int classes, SplittableRandom rng) {
+    return Head.initialised(features, classes, dataType, rng);
+  }
+
+  public int[] bnChannels() {
+    return bns.stream().mapToInt(b -> b.channels).toArray();
+  }
+
+  public int features() {
+    return features;
+  }
+
+  public int[] convSizes() {
+    return convs.stream().mapToInt(c -> Math.toIntExact(c.size())).toArray();
+  }
+
+  /**
+   * PyTorch's default conv init: uniform in ±1/sqrt(fan_in), layer after layer from one generator.
+   */
+  public void initialiseConvs(SplittableRandom rng) {
+    for (ConvLayer c : convs) {
+      c.weight.assign(
+          Init.uniform(rng, c.size(), 1.0 / Math.sqrt(c.fanIn())).reshape(c.weight.shape()));
+    }
+  }
+
+  /** Selects the task whose head and BN bank the next passes use. */
+  public void use(Head head, BnBank bank) {
+    this.head = head;
+    for (BatchNormLayer bn : bns) {
+      bn.use(bank);
+    }
+  }
+
+  /** Per layer, the weights that count in the forward pass (null = all). */
+  public void setActiveMasks(INDArray[] masks) {
+    for (int i = 0; i < convs.size(); i++) {
+      convs.get(i).setActiveMask(masks == null ? null : masks[i]);
+    }
+    refreshWeights();
+  }
+
+  /** Recomputes the masked weights the forward pass sees; call after every weight update. */
+  public void refreshWeights() {
+    for (ConvLayer c : convs) {
+      c.refresh();
+    }
+  }
+
+  /** Logits [n, classes] of a batch x [n, 3, 32, 32]; training = BN on batch statistics. */
+  public INDArray forward(INDArray x, boolean training) {
+    int n = (int) x.size(0);
+    INDArray h = stemBn.forward(stem.forward(x), training);
+    if (stemRelu) {
+      Ops.reluInPlace(h);
+    }
+    for (BasicBlock b : blocks) {
+      h = b.forward(h, training);
+    }
+    trunkOut = h;
+    INDArray p = pooled.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
+    p.assign(h.mean(2, 3));
+    INDArray z =
+        logits.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, head.classes()));
+    Nd4j.gemm(p, head.weight, z, false, true, 1.0, 0.0);
+    z.addiRowVector(head.bias);
+    return z;
+  }
+
+  /**
+   * Backward pass of the last forward: fills every conv's grad (w.r.t. its effective weight), the
+   * BN layers' gamma/beta grads (training mode) and the head's grads.
+   */
+  public void backward(INDArray gradLogits) {
+    int n = (int) gradLogits.size(0);
+    INDArray p = pooled.get(n);
+    Nd4j.gemm(gradLogits, p, headWeightGrad, true, false, 1.0, 0.0);
+    headBiasGrad.assign(gradLogits.sum(0));
+    INDArray gp = poolGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
+    Nd4j.gemm(gradLogits, head.weight, gp, false, false, 1.0, 0.0);
+    // Global average pooling spreads each feature's gradient evenly over its H×W positions.
+    INDArray g =
+        featureGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, trunkOut.shape()));
+    long hw = trunkOut.size(2) * trunkOut.size(3);
+    g.assign(gp.reshape(n, features, 1, 1).broadcast(trunkOut.shape())).divi(hw);
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      g = blocks.get(i).backward(g);
+    }
+    if (stemRelu) {
+      Ops.reluBackward(stemBn.forwardOutput(), g, g);
+    }
+    stem.backward(stemBn.backward(g), false);
+  }
+
+  public List<BatchNormLayer> batchNorms() {
+    return Collections.unmodifiableList(bns);
+  }
+}
