@@ -18,6 +18,8 @@ import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.DataException;
 import org.h2cl.results.ResultsException;
 import org.h2cl.results.SeedFailure;
+import org.h2cl.spark.H2Job;
+import org.h2cl.spark.JobOptions;
 import org.h2cl.spark.JobReport;
 
 /**
@@ -33,6 +35,10 @@ public final class Main {
   static final int BUG = 3;
 
   private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err, s -> H2Job.run(s, JobOptions.none())));
+  }
 
   /** The parsed command line. */
   record Arguments(Optional<Path> conf, List<String> overrides, boolean help, boolean verbose) {

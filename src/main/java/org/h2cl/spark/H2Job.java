@@ -25,6 +25,7 @@ import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.OutputFolder;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultTables;
@@ -80,6 +81,22 @@ public final class H2Job {
   /** A Spark session configured by {@link #sparkConf}, or the one already running. */
   public static SparkSession session(H2Settings settings) {
     return SparkSession.builder().config(sparkConf(settings)).getOrCreate();
+  }
+
+  /**
+   * Runs the whole job: a Spark session from {@code settings} (or spark-submit's), every seed
+   * trained by {@link SeedRunner}, the tables, the printed summary; the session is stopped at the
+   * end.
+   *
+   * @param options test-only switches; {@link JobOptions#none()} for real runs
+   */
+  public static JobReport run(H2Settings settings, JobOptions options) {
+    SparkSession spark = session(settings);
+    try {
+      return run(spark, settings, options, SeedRunner::run);
+    } finally {
+      spark.stop();
+    }
   }
 
   /**
