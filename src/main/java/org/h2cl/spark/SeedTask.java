@@ -8,6 +8,7 @@ import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.SeedResult;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,25 @@ final class SeedTask implements Function<Integer, SeedResult> {
     this.trainer = trainer;
   }
 
+  /**
+   * Bounds the threads libnd4j uses for this seed. In ND4J 1.0.0-M2.1 {@code
+   * Environment.setMaxThreads} changes nothing (maxThreads() still reports every core), so each
+   * pool is set itself: OpenMP (oneDNN's kernels) for this thread, which runs the whole seed;
+   * libnd4j's own loops and OpenBLAS for the process, where every task of an executor sets the same
+   * value.
+   */
+  static void limitThreads(int threads) {
+    Nd4j.getEnvironment().setMaxThreads(threads);
+    Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Nd4j.factory().blas().setMaxThreads(threads);
+  }
+
   @Override
   public SeedResult call(Integer seed) {
     TaskContext ctx = TaskContext.get();
     int threads = settings.compute().threads() > 0 ? settings.compute().threads() : ctx.cpus();
-    // ND4J's thread count is process-wide; every task of an executor sets the same value.
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    limitThreads(threads);
 
     String[] gpus =
         Optional.ofNullable(ctx.resourcesJMap().get("gpu"))
@@ -62,7 +76,7 @@ final class SeedTask implements Function<Integer, SeedResult> {
           String.join(",", gpus));
     }
     LOG.info(
-        "seed {}: attempt {} on {} with {} ND4J threads",
+        "seed {}: attempt {} on {} with {} threads",
         seed,
         ctx.attemptNumber(),
         gpu.deviceName(),
