@@ -24,6 +24,11 @@ import org.deeplearning4j.spark.util.SparkUtils;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
+import org.h2cl.config.H2Settings.DataSettings;
+import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.data.CifarDownloader;
+import org.h2cl.data.DataException;
+import org.h2cl.data.SyntheticCifar;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.OutputFolder;
@@ -118,6 +123,7 @@ public final class H2Job {
     CheckpointStore checkpoints =
         new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
     prepareOutput(out, checkpoints, settings.output().overwrite());
+    prepareData(settings.data(), hadoop);
     checkKryo(spark);
 
     LOG.info(
@@ -175,6 +181,21 @@ public final class H2Job {
           "resuming an unfinished run from the checkpoints of seeds {} in {}",
           checkpoints.seeds(),
           checkpoints.uri());
+    }
+  }
+
+  /**
+   * Downloads or generates the data set once, on the driver, before any seed starts: ten executors
+   * must not all fetch the archive, and a missing data set is one clear error rather than every
+   * seed's failed attempts. Executors find the files present (their own check is then a listing).
+   *
+   * @throws DataException when the data cannot be provided
+   */
+  static void prepareData(DataSettings data, Configuration hadoop) {
+    if (data.source() == DataSource.SYNTHETIC) {
+      SyntheticCifar.ensure(data, hadoop);
+    } else {
+      CifarDownloader.ensure(data, hadoop);
     }
   }
 

@@ -24,6 +24,8 @@ import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
+import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.data.DataException;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
@@ -166,6 +168,19 @@ class H2JobTest {
     assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("out/task_results")));
     assertFalse(Files.exists(tmp.resolve("out/_checkpoints/seed=0")));
+  }
+
+  @Test
+  void aMissingDataSetStopsTheRunOnTheDriverBeforeAnyTraining() {
+    H2Settings s =
+        SettingsFixture.tiny(
+            tmp.resolve("out").toUri().toString(), false, "local[2]", DataSource.CIFAR10_BINARY);
+
+    DataException e = assertThrows(DataException.class, () -> run(s, JobOptions.none()));
+
+    assertTrue(e.getMessage().contains("h2.data.download=true"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("out/task_results")));
+    assertFalse(Files.exists(tmp.resolve("out/_checkpoints")));
   }
 
   @Test

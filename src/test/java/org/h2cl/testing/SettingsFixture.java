@@ -35,10 +35,18 @@ public final class SettingsFixture {
    * @param master the Spark master, e.g. "local[2,2]" for two attempts per task
    */
   public static H2Settings tiny(String outputUri, boolean overwrite, String master) {
+    return tiny(outputUri, overwrite, master, DataSource.SYNTHETIC);
+  }
+
+  /**
+   * @param source where the data comes from (in {@code <outputUri>-data}; download is off)
+   */
+  public static H2Settings tiny(
+      String outputUri, boolean overwrite, String master, DataSource source) {
     return new H2Settings(
         List.of(0, 1),
         new DataSettings(
-            DataSource.SYNTHETIC,
+            source,
             outputUri + "-data",
             false,
             "https://example.org/c.tgz",
