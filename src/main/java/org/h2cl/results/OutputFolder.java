@@ -51,16 +51,19 @@ public final class OutputFolder {
     return root.toString();
   }
 
-  FileSystem fs() {
-    return fs;
-  }
-
   Path table(String name) {
     return new Path(root, name);
   }
 
-  Path staging(String runId) {
-    return new Path(root, STAGING_PREFIX + runId);
+  /** An empty staging folder for the tables of {@code runId} (a left-over one is removed). */
+  Path freshStaging(String runId) {
+    Path staging = new Path(root, STAGING_PREFIX + runId);
+    try {
+      delete(staging);
+    } catch (IOException e) {
+      throw new ResultsException("cannot clear staging folder " + staging + ": " + e, e);
+    }
+    return staging;
   }
 
   /** Whether the folder holds a finished run (its marker exists). */

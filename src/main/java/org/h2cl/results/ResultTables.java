@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_samp;
 
-import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -40,12 +39,7 @@ public final class ResultTables {
   public static List<Row> write(
       SparkSession spark, List<SeedResult> results, RunInfo info, String outputUri) {
     OutputFolder out = new OutputFolder(outputUri, spark.sparkContext().hadoopConfiguration());
-    Path staging = out.staging(info.runId());
-    try {
-      out.fs().delete(staging, true);
-    } catch (IOException e) {
-      throw new ResultsException("cannot clear staging folder " + staging + ": " + e, e);
-    }
+    Path staging = out.freshStaging(info.runId());
 
     Dataset<Row> taskResults =
         spark.createDataFrame(ResultRows.taskResults(results), ResultSchemas.TASK_RESULTS);
