@@ -62,9 +62,9 @@ public final class H2Job {
   private H2Job() {}
 
   /**
-   * The Spark configuration of a run: spark-submit's settings (system properties) first, then the
-   * master and app name from {@code settings}; in local mode, the driver binds to 127.0.0.1; the UI
-   * only when {@code h2.spark.ui}; Kryo with ND4J's registrator.
+   * The Spark configuration of a run. What spark-submit set (as system properties) wins; otherwise
+   * the master, app name and UI switch come from {@code settings}. In local mode the driver binds
+   * to 127.0.0.1. Kryo always, with ND4J's registrator and ours.
    */
   static SparkConf sparkConf(H2Settings settings) {
     SparkConf conf = new SparkConf();
