@@ -28,10 +28,25 @@ public final class SettingsFixture {
   }
 
   public static H2Settings tiny(String outputUri, boolean overwrite) {
+    return tiny(outputUri, overwrite, "local[2]");
+  }
+
+  /**
+   * @param master the Spark master, e.g. "local[2,2]" for two attempts per task
+   */
+  public static H2Settings tiny(String outputUri, boolean overwrite, String master) {
+    return tiny(outputUri, overwrite, master, DataSource.SYNTHETIC);
+  }
+
+  /**
+   * @param source where the data comes from (in {@code <outputUri>-data}; download is off)
+   */
+  public static H2Settings tiny(
+      String outputUri, boolean overwrite, String master, DataSource source) {
     return new H2Settings(
         List.of(0, 1),
         new DataSettings(
-            DataSource.SYNTHETIC,
+            source,
             outputUri + "-data",
             false,
             "https://example.org/c.tgz",
@@ -52,7 +67,7 @@ public final class SettingsFixture {
         new ComputeSettings(0),
         new OutputSettings(outputUri, overwrite),
         new CheckpointSettings(outputUri + "/_checkpoints"),
-        new SparkSettings("local[2]", "h2-test", false),
+        new SparkSettings(master, "h2-test", false),
         "{\"seeds\":[0,1]}");
   }
 }
