@@ -2,8 +2,8 @@ package org.h2cl.h2;
 
 import java.util.SplittableRandom;
 import org.h2cl.data.Batch;
-import org.h2cl.data.Batches;
 import org.h2cl.data.CifarImages;
+import org.h2cl.data.CifarTransforms;
 
 /** The single raw training images a Fisher estimate looks at (H2-SPEC §5.3). */
 final class FisherSamples {
@@ -26,8 +26,8 @@ final class FisherSamples {
 
   /** Fills a one-image batch with image i scaled to [0,1]: no augmentation, no normalisation. */
   static void fill(CifarImages images, int i, Batch one) {
-    Batches.scaledOnly(images, i, one.x, 0);
+    CifarTransforms.scaledOnly(images, i, one.x, 0);
     one.y[0] = images.label(i);
-    one.size = 1;
+    one.size(1);
   }
 }

@@ -430,7 +430,7 @@ public final class H2Trainer {
     while (batches.next(batch)) {
       INDArray z = net.forward(inputs.of(batch), false);
       correct += SoftmaxCrossEntropy.correct(z, batch.y);
-      total += batch.size;
+      total += batch.size();
     }
     return 100.0 * correct / total;
   }
@@ -464,7 +464,7 @@ public final class H2Trainer {
     long seen = 0;
     while (batches.next(batch)) {
       INDArray z = net.forward(inputs.of(batch), true);
-      INDArray gradLogits = inputs.gradLogits(batch.size, z);
+      INDArray gradLogits = inputs.gradLogits(batch.size(), z);
       SoftmaxCrossEntropy.Stats stats = SoftmaxCrossEntropy.lossAndGradient(z, batch.y, gradLogits);
       net.backward(gradLogits);
       if (hook != null) {
@@ -473,7 +473,7 @@ public final class H2Trainer {
       sgd.step(head, bank);
       lossSum += stats.lossSum();
       correct += stats.correct();
-      seen += batch.size;
+      seen += batch.size();
     }
     double loss = lossSum / seen;
     if (!Double.isFinite(loss)) {

@@ -20,7 +20,7 @@ final class InputBuffers {
 
   /** The batch's images as [n, 3, 32, 32]. */
   INDArray of(Batch b) {
-    int n = b.size;
+    int n = b.size();
     INDArray x =
         images.computeIfAbsent(n, k -> Nd4j.createUninitialized(DataType.FLOAT, k, 3, 32, 32));
     float[] exact = staging.computeIfAbsent(n, k -> new float[k * IMAGE_FLOATS]);
