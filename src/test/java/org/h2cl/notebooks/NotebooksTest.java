@@ -316,7 +316,7 @@ class NotebooksTest {
     env.put("H2_RUN_A", a.toString());
     env.put("H2_RUN_B", b.toString());
     String outCompare = execute(COMPARE, env, tmp.resolve("figures-compare"), 1);
-    assertTrue(outCompare.contains("train.epochs"), outCompare);
+    assertTrue(outCompare.contains("h2.train.epochs"), outCompare);
     assertTrue(outCompare.contains("different fingerprints"), outCompare);
   }
 
@@ -784,7 +784,9 @@ class NotebooksTest {
     }
 
     Row run(Path out) {
-      ObjectNode config = JSON.createObjectNode();
+      // As the job renders it: the resolved h2 block (H2Settings.rendered()).
+      ObjectNode root = JSON.createObjectNode();
+      ObjectNode config = root.putObject("h2");
       config.putArray("seeds").add(0).add(1).add(2);
       ObjectNode data = config.putObject("data");
       data.put("source", "cifar10-binary");
@@ -824,7 +826,7 @@ class NotebooksTest {
           Timestamp.from(START),
           Timestamp.from(START.plusSeconds(7200)),
           !failedSeed,
-          config.toString(),
+          root.toString(),
           epochs == 100 ? "f1ngerpr1nt-full" : "f1ngerpr1nt-short",
           "0.1.0-SNAPSHOT",
           "3.5.3",
