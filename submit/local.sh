@@ -17,7 +17,7 @@ Examples:
 
 Environment:
   JAVA_OPTS   extra JVM options, e.g. -Xmx16g
-  MAVEN_ARGS  extra Maven arguments for the build (it runs offline, -o, by default)
+  MAVEN_ARGS  extra Maven arguments for the build, e.g. -o to stay offline
 
 Every option, the conf files and the exit codes: submit/local.sh --help-job
 USAGE
@@ -46,10 +46,9 @@ if [[ -z "$jar" || ! -f target/classpath.txt ]] ||
   [[ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]]; then
   echo "Building (mvn package) ..." >&2
   # shellcheck disable=SC2086 # MAVEN_ARGS is a list of arguments
-  if ! mvn -q -o ${MAVEN_ARGS:-} -DskipTests package dependency:build-classpath \
+  if ! mvn -q ${MAVEN_ARGS:-} -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2; then
-    echo "error: the build failed. If dependencies are missing from ~/.m2, fetch them once online:" >&2
-    echo "  mvn dependency:go-offline" >&2
+    echo "error: the build failed (see Maven's messages above); 'mvn -B package' shows it in full" >&2
     exit 2
   fi
   jar="$(ls target/h2-spark-*.jar | grep -v -- '-cluster\.jar$' | head -n 1)"

@@ -47,7 +47,7 @@ public final class SeedRunner {
             trainer.accuracyMatrix(),
             backendName(),
             deviceName(),
-            Nd4j.getEnvironment().maxThreads(),
+            Nd4j.getEnvironment().maxMasterThreads(),
             resumed,
             start,
             System.currentTimeMillis());
