@@ -25,10 +25,8 @@ import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
-import org.h2cl.config.H2Settings.DataSource;
-import org.h2cl.data.CifarDownloader;
 import org.h2cl.data.DataException;
-import org.h2cl.data.SyntheticCifar;
+import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.OutputFolder;
@@ -122,9 +120,11 @@ public final class H2Job {
     String fingerprint = Fingerprint.of(settings, Versions.project());
     CheckpointStore checkpoints =
         new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
-    prepareOutput(out, checkpoints, settings.output().overwrite());
-    prepareData(settings.data(), hadoop);
+    // Every check comes before the first write: a bad input leaves the output as it was.
+    checkOutput(out, checkpoints, settings.output().overwrite());
+    prepareData(settings.data(), hadoop, spark.sparkContext().isLocal());
     checkKryo(spark);
+    clearOrRecoverOutput(out, checkpoints, settings.output().overwrite());
 
     LOG.info(
         "run {}: seeds {} on {}, output {}",
@@ -157,11 +157,11 @@ public final class H2Job {
   }
 
   /**
-   * Makes the output folder ready: a finished run is refused unless {@code overwrite}; with {@code
-   * overwrite} every earlier result table and checkpoint is deleted; otherwise the checkpoints of
-   * an unfinished run are kept for resuming, once their fingerprints are checked.
+   * Checks the output folder without changing it: a finished run is refused unless {@code
+   * overwrite}; without {@code overwrite} the checkpoints of an unfinished run must carry this
+   * run's fingerprint.
    */
-  static void prepareOutput(OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
+  static void checkOutput(OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
     if (out.isFinished() && !overwrite) {
       throw new ResultsException(
           "output "
@@ -170,13 +170,26 @@ public final class H2Job {
               + out.markerText().orElse("").replace('\n', ' ')
               + "). Choose another h2.output.uri, or set h2.output.overwrite=true to replace it.");
     }
+    if (!overwrite && !checkpoints.isEmpty()) {
+      checkpoints.verifyFingerprints();
+    }
+  }
+
+  /**
+   * Makes the checked output folder ready, once every input was found good: with {@code overwrite}
+   * every earlier result table and checkpoint is deleted; otherwise the checkpoints are kept for
+   * resuming.
+   */
+  static void clearOrRecoverOutput(
+      OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
     if (overwrite) {
       LOG.info(
           "h2.output.overwrite=true: deleting earlier results and checkpoints in {}", out.uri());
       out.clearResults();
       checkpoints.deleteAll();
-    } else if (!checkpoints.isEmpty()) {
-      checkpoints.verifyFingerprints();
+      return;
+    }
+    if (!checkpoints.isEmpty()) {
       LOG.info(
           "resuming an unfinished run from the checkpoints of seeds {} in {}",
           checkpoints.seeds(),
@@ -185,17 +198,18 @@ public final class H2Job {
   }
 
   /**
-   * Downloads or generates the data set once, on the driver, before any seed starts: ten executors
-   * must not all fetch the archive, and a missing data set is one clear error rather than every
-   * seed's failed attempts. Executors find the files present (their own check is then a listing).
+   * Downloads or generates the data set once, on the driver, and reads and splits it with the
+   * executors' own code before any seed starts: ten executors must not all fetch the archive, and a
+   * missing, truncated or mislabelled data set, or a class without images, is one clear error
+   * before anything is written rather than every seed's failed attempts. In local mode the
+   * executors then reuse what was read here; on a cluster the driver lets it go.
    *
-   * @throws DataException when the data cannot be provided
+   * @throws DataException when the data cannot be provided or is malformed
    */
-  static void prepareData(DataSettings data, Configuration hadoop) {
-    if (data.source() == DataSource.SYNTHETIC) {
-      SyntheticCifar.ensure(data, hadoop);
-    } else {
-      CifarDownloader.ensure(data, hadoop);
+  static void prepareData(DataSettings data, Configuration hadoop, boolean local) {
+    TaskDataLoader.load(data, hadoop);
+    if (!local) {
+      TaskDataLoader.clearCache();
     }
   }
 
