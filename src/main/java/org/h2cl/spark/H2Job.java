@@ -177,8 +177,8 @@ public final class H2Job {
 
   /**
    * Makes the checked output folder ready, once every input was found good: with {@code overwrite}
-   * every earlier result table and checkpoint is deleted; otherwise the checkpoints are kept for
-   * resuming.
+   * every earlier result table and checkpoint is deleted; otherwise a publish of result tables that
+   * a crash interrupted is completed, and the checkpoints are kept for resuming.
    */
   static void clearOrRecoverOutput(
       OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
@@ -188,6 +188,9 @@ public final class H2Job {
       out.clearResults();
       checkpoints.deleteAll();
       return;
+    }
+    for (String staging : out.completeInterruptedPublish()) {
+      LOG.warn("completed the publish of result tables that a crash interrupted ({})", staging);
     }
     if (!checkpoints.isEmpty()) {
       LOG.info(
