@@ -117,7 +117,7 @@ public final class H2Job {
     String runId = runId(started);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
-    String fingerprint = Fingerprint.of(settings, Versions.project());
+    String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
         new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
     // Every check comes before the first write: a bad input leaves the output as it was.
