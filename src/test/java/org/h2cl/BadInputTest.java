@@ -212,6 +212,16 @@ class BadInputTest {
   }
 
   @Test
+  void credentialsInTheDataUriNeverReachTheConsole() throws IOException {
+    assertRefusedWritingNothing(
+        "s3a://AKIAEXAMPLE:s3cr3t@bucket/cifar",
+        "s3a://***@bucket/cifar",
+        "no Hadoop FileSystem for the scheme 's3a'");
+    assertFalse(err().contains("s3cr3t"), err());
+    assertFalse(err().contains("AKIAEXAMPLE"), err());
+  }
+
+  @Test
   void anUnreachableHdfsFailsFast() {
     assertTimeoutPreemptively(
         Duration.ofSeconds(60),
@@ -243,6 +253,18 @@ class BadInputTest {
     assertTrue(err().contains("h2.data.download-md5"), err());
     assertFalse(Files.exists(data), "nothing may be unpacked");
     assertEquals(before, snapshot(finished));
+  }
+
+  @Test
+  void anOutputOrCheckpointFolderOnAFileSystemWeCannotOpenIsRefused() {
+    Path data = validData("valid-3");
+    for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
+      int code = main(args(data.toString(), dir.resolve("fresh-s3a"), key + "=s3a://bucket/out"));
+      assertEquals(Main.USER_ERROR, code, err());
+      assertTrue(err().contains("s3a://bucket/out"), err());
+      assertTrue(err().contains("no Hadoop file system for its scheme"), err());
+      assertFalse(Files.exists(dir.resolve("fresh-s3a")));
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
+import org.h2cl.data.DataException;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.JobReport;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,31 @@ class MainTest {
             });
     assertEquals(Main.USER_ERROR, code);
     assertEquals("error: checkpoint x was written under a different setup", err().strip());
+  }
+
+  @Test
+  void credentialsInAMessageNeverReachTheConsole() {
+    int code =
+        main(
+            s -> {
+              throw new DataException(
+                  "cannot reach the data folder \"s3a://AKIA:s3cr3t@bucket/cifar\" (h2.data.uri)");
+            });
+    assertEquals(Main.USER_ERROR, code);
+    assertEquals(
+        "error: cannot reach the data folder \"s3a://***@bucket/cifar\" (h2.data.uri)",
+        err().strip());
+
+    main(
+        s ->
+            new JobReport(
+                "r",
+                "s3a://AKIA:s3cr3t@bucket/out",
+                List.of(),
+                List.of(new SeedFailure(0, "cannot write s3a://AKIA:s3cr3t@bucket/out")),
+                ""));
+    assertFalse(err().contains("s3cr3t"), err());
+    assertTrue(err().contains("s3a://***@bucket/out"), err());
   }
 
   @Test

@@ -56,6 +56,18 @@ public final class OutputFolder {
       this.root = fs.makeQualified(p);
     } catch (IOException e) {
       throw new ResultsException("cannot open output folder " + uri + ": " + e, e);
+    } catch (RuntimeException e) {
+      // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
+      if (!(e.getCause() instanceof ClassNotFoundException)) {
+        throw e;
+      }
+      throw new ResultsException(
+          "cannot open output folder "
+              + uri
+              + " (h2.output.uri): no Hadoop file system for its scheme on the class path ("
+              + e.getCause().getMessage()
+              + ")",
+          e);
     }
   }
 

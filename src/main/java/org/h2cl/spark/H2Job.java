@@ -25,6 +25,7 @@ import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
+import org.h2cl.config.Redaction;
 import org.h2cl.data.DataException;
 import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedResult;
@@ -120,6 +121,7 @@ public final class H2Job {
     String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
         new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
+    LOG.info("settings (secrets redacted): {}", settings.rendered());
     // Every check comes before the first write: a bad input leaves the output as it was.
     checkOutput(out, checkpoints, settings.output().overwrite());
     prepareData(settings.data(), hadoop, spark.sparkContext().isLocal());
@@ -131,7 +133,7 @@ public final class H2Job {
         runId,
         settings.seeds(),
         spark.sparkContext().master(),
-        out.uri());
+        Redaction.uris(out.uri()));
     SeedTask task = new SeedTask(settings, checkpoints, options, trainer);
     List<SeedResult> results = new ArrayList<>();
     List<SeedFailure> failures = new ArrayList<>();
@@ -146,13 +148,14 @@ public final class H2Job {
             fingerprint,
             Versions.current(spark.version()),
             spark.sparkContext().master(),
-            out.uri(),
-            checkpoints.uri(),
+            Redaction.uris(out.uri()),
+            Redaction.uris(checkpoints.uri()),
             failures);
     List<Row> summary = ResultTables.write(spark, results, info, out.uri());
     String table = PaperTable.format(summary);
     System.out.print(table);
-    System.out.println("Results: " + out.uri() + (info.complete() ? "" : " (unfinished run)"));
+    System.out.println(
+        "Results: " + Redaction.uris(out.uri()) + (info.complete() ? "" : " (unfinished run)"));
     return new JobReport(runId, out.uri(), results, failures, table);
   }
 
@@ -165,7 +168,7 @@ public final class H2Job {
     if (out.isFinished() && !overwrite) {
       throw new ResultsException(
           "output "
-              + out.uri()
+              + Redaction.uris(out.uri())
               + " holds a finished run ("
               + out.markerText().orElse("").replace('\n', ' ')
               + "). Choose another h2.output.uri, or set h2.output.overwrite=true to replace it.");
@@ -184,7 +187,8 @@ public final class H2Job {
       OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
     if (overwrite) {
       LOG.info(
-          "h2.output.overwrite=true: deleting earlier results and checkpoints in {}", out.uri());
+          "h2.output.overwrite=true: deleting earlier results and checkpoints in {}",
+          Redaction.uris(out.uri()));
       out.clearResults();
       checkpoints.deleteAll();
       return;
@@ -196,7 +200,7 @@ public final class H2Job {
       LOG.info(
           "resuming an unfinished run from the checkpoints of seeds {} in {}",
           checkpoints.seeds(),
-          checkpoints.uri());
+          Redaction.uris(checkpoints.uri()));
     }
   }
 
@@ -250,7 +254,7 @@ public final class H2Job {
         try {
           results.add(job.getValue().get());
         } catch (ExecutionException e) {
-          SeedFailure f = new SeedFailure(job.getKey(), describe(e.getCause()));
+          SeedFailure f = new SeedFailure(job.getKey(), Redaction.uris(describe(e.getCause())));
           LOG.error("seed {} failed: {}", f.seed(), f.error());
           failures.add(f);
         }
@@ -318,6 +322,18 @@ public final class H2Job {
       return p.getFileSystem(hadoop).makeQualified(p).toString();
     } catch (IOException e) {
       throw new ResultsException("cannot open the file system of " + uri + ": " + e, e);
+    } catch (RuntimeException e) {
+      // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
+      if (!(e.getCause() instanceof ClassNotFoundException)) {
+        throw e;
+      }
+      throw new ResultsException(
+          "cannot open the file system of "
+              + uri
+              + ": no Hadoop file system for its scheme on the class path ("
+              + e.getCause().getMessage()
+              + ")",
+          e);
     }
   }
 
