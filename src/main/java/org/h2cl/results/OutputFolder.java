@@ -54,7 +54,8 @@ public final class OutputFolder {
       Path p = new Path(uri);
       this.fs = p.getFileSystem(conf);
       this.root = fs.makeQualified(p);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // An unknown name node host arrives as an IllegalArgumentException.
       throw new ResultsException("cannot open output folder " + uri + ": " + e, e);
     } catch (RuntimeException e) {
       // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.

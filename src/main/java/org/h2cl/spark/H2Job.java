@@ -320,7 +320,8 @@ public final class H2Job {
     try {
       Path p = new Path(uri);
       return p.getFileSystem(hadoop).makeQualified(p).toString();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // An unknown name node host arrives as an IllegalArgumentException.
       throw new ResultsException("cannot open the file system of " + uri + ": " + e, e);
     } catch (RuntimeException e) {
       // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
