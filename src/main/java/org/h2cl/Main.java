@@ -13,6 +13,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
+import org.h2cl.config.Redaction;
 import org.h2cl.config.SettingsException;
 import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.DataException;
@@ -106,16 +107,17 @@ public final class Main {
         return OK;
       }
       for (SeedFailure f : report.failures()) {
-        err.println("error: seed " + f.seed() + " failed: " + f.error());
+        err.println("error: seed " + f.seed() + " failed: " + Redaction.uris(f.error()));
       }
       err.printf(
           "%d of %d seeds failed; the others' results are in %s. Run the same command again to"
               + " retry them: finished seeds and tasks are restored from their checkpoints.%n",
-          report.failures().size(), settings.seeds().size(), report.outputUri());
+          report.failures().size(), settings.seeds().size(), Redaction.uris(report.outputUri()));
       return SEEDS_FAILED;
     } catch (SettingsException | DataException | CheckpointException | ResultsException e) {
       // Errors of the user's setup: the message says what and where; a stack trace would bury it.
-      err.println("error: " + e.getMessage());
+      // It may quote a URI, whose credentials must not reach the console.
+      err.println("error: " + Redaction.uris(e.getMessage()));
       return USER_ERROR;
     } catch (RuntimeException | Error e) {
       err.println("error: an unexpected failure (a bug; please report it with this output):");

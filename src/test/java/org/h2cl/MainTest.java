@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
+import org.h2cl.data.DataException;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.JobReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line, with the job replaced by a function: no Spark here. */
 class MainTest {
@@ -95,6 +98,29 @@ class MainTest {
     assertNull(ran.get());
   }
 
+  /** One case per kind of bad configuration: the job never starts, so nothing is written. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "h2.train.epoch=3                          | h2.train.epoch: unknown key (did you mean"
+            + " h2.train.epochs?)",
+        "h2.train.epochs=ten                       | h2.train.epochs: expected an integer, got"
+            + " STRING \"ten\"",
+        "h2.prune.ratio=1.5                        | h2.prune.ratio: expected a number in (0, 1)",
+        "h2.seeds=[1,2,1]                          | h2.seeds: seed 1 appears more than once",
+        "h2.seeds=[]                               | h2.seeds: expected a non-empty list",
+        "h2.data.classes-per-task=3                | 5 x 3 = 15",
+        "h2.reuse.selection-fraction=1.2           | selection epochs never exceed train epochs",
+        "h2.output.uri=data/cifar-10-batches-bin/o | is inside the data folder h2.data.uri",
+      })
+  void everyKindOfBadSettingExitsTwoBeforeTheJobStarts(String argument, String expected) {
+    assertEquals(Main.USER_ERROR, main(s -> report(List.of()), argument));
+    assertTrue(err().contains(expected), err());
+    assertFalse(err().contains("\tat "), err());
+    assertNull(ran.get(), "the job must not start");
+  }
+
   @Test
   void userErrorsFromTheJobPrintTheirMessageOnly() {
     int code =
@@ -104,6 +130,31 @@ class MainTest {
             });
     assertEquals(Main.USER_ERROR, code);
     assertEquals("error: checkpoint x was written under a different setup", err().strip());
+  }
+
+  @Test
+  void credentialsInAMessageNeverReachTheConsole() {
+    int code =
+        main(
+            s -> {
+              throw new DataException(
+                  "cannot reach the data folder \"s3a://AKIA:s3cr3t@bucket/cifar\" (h2.data.uri)");
+            });
+    assertEquals(Main.USER_ERROR, code);
+    assertEquals(
+        "error: cannot reach the data folder \"s3a://***@bucket/cifar\" (h2.data.uri)",
+        err().strip());
+
+    main(
+        s ->
+            new JobReport(
+                "r",
+                "s3a://AKIA:s3cr3t@bucket/out",
+                List.of(),
+                List.of(new SeedFailure(0, "cannot write s3a://AKIA:s3cr3t@bucket/out")),
+                ""));
+    assertFalse(err().contains("s3cr3t"), err());
+    assertTrue(err().contains("s3a://***@bucket/out"), err());
   }
 
   @Test

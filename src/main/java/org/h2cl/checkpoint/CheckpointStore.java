@@ -222,8 +222,10 @@ public final class CheckpointStore implements Serializable {
     if (fs == null) {
       try {
         fs = new Path(uri).getFileSystem(new Configuration());
-      } catch (IOException e) {
-        throw new CheckpointException("cannot open the file system of checkpoint folder " + uri, e);
+      } catch (IOException | IllegalArgumentException e) {
+        // An unknown name node host arrives as an IllegalArgumentException.
+        throw new CheckpointException(
+            "cannot open the file system of checkpoint folder " + uri + ": " + e, e);
       }
     }
     return fs;

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The resolved config as JSON for the results, without secrets. */
-final class Redaction {
+/** The resolved config as JSON for the results, without secrets; URIs without their user-info. */
+public final class Redaction {
 
   private static final Set<String> SECRET_WORDS =
       Set.of("password", "secret", "token", "credential", "access-key", "accesskey", "access_key");
@@ -23,6 +23,14 @@ final class Redaction {
   private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s?#]+@");
 
   private Redaction() {}
+
+  /**
+   * {@code text} with the user-info of every URI in it ({@code s3a://KEY:SECRET@bucket}) replaced
+   * by {@code ***}: for URIs and messages that go to logs, the console or the results.
+   */
+  public static String uris(String text) {
+    return text == null ? null : URI_USER_INFO.matcher(text).replaceAll("***@");
+  }
 
   /**
    * {@code {"root": block}} as compact JSON with secrets redacted; fed back as a conf file it loads
@@ -61,8 +69,7 @@ final class Redaction {
       }
       case STRING -> {
         String s = (String) value.unwrapped();
-        return ConfigValueFactory.fromAnyRef(
-            secret ? "***" : URI_USER_INFO.matcher(s).replaceAll("***@"));
+        return ConfigValueFactory.fromAnyRef(secret ? "***" : uris(s));
       }
       default -> {
         return secret ? ConfigValueFactory.fromAnyRef("***") : value;

@@ -95,6 +95,20 @@ final class CifarFiles {
           e);
     } catch (IOException | IllegalArgumentException e) {
       throw unreachable(uri, e);
+    } catch (RuntimeException e) {
+      // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
+      if (!(e.getCause() instanceof ClassNotFoundException)) {
+        throw e;
+      }
+      throw new DataException(
+          "no Hadoop FileSystem for the scheme '"
+              + folder.toUri().getScheme()
+              + "' of h2.data.uri \""
+              + uri
+              + "\" on the class path ("
+              + e.getCause().getMessage()
+              + "); s3a: needs hadoop-aws",
+          e);
     }
   }
 

@@ -3,6 +3,7 @@ package org.h2cl.h2;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
+import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.data.TaskData;
@@ -30,8 +31,19 @@ public final class SeedRunner {
     int resumed = 0;
     if (last.isPresent()) {
       resumed = last.getAsInt();
-      trainer.restore(
-          SeedCheckpoint.read(checkpoints.load(seed, resumed), trainer.batchNormLayers()));
+      TrainerSnapshot snapshot =
+          SeedCheckpoint.read(checkpoints.load(seed, resumed), trainer.batchNormLayers());
+      try {
+        trainer.restore(snapshot);
+      } catch (IllegalArgumentException e) {
+        // Shapes and owner values are checked by restore; the user needs to know which file.
+        throw new CheckpointException(
+            "checkpoint "
+                + checkpoints.path(seed, resumed)
+                + " does not fit this run's network and tasks: "
+                + e.getMessage(),
+            e);
+      }
     }
     listener.seedStarted(seed, tasks.size(), resumed);
     for (int t = resumed + 1; t <= tasks.size(); t++) {

@@ -4,7 +4,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -18,10 +23,15 @@ import org.apache.hadoop.fs.Path;
  *   &lt;uri&gt;/task_results/  accuracy_matrix/  summary/  run/   Parquet tables (ResultSchemas)
  *   &lt;uri&gt;/_checkpoints/                                         checkpoints (default location)
  *   &lt;uri&gt;/_staging-&lt;run id&gt;/                                    tables being written
+ *   &lt;uri&gt;/_staging-&lt;run id&gt;/_READY                             all four staged: moving them
  *   &lt;uri&gt;/_RUN_COMPLETE                                         written last, by a finished run
  * </pre>
  *
  * Names starting with {@code _} are skipped by Spark's and Hadoop's readers.
+ *
+ * <p>Publishing is completed forward, never undone: once {@code _READY} exists the staged tables
+ * are the new state, and {@link #completeInterruptedPublish} finishes moving them after a crash. A
+ * staging folder without it was still being written and is dropped, leaving the earlier tables.
  */
 public final class OutputFolder {
 
@@ -29,6 +39,9 @@ public final class OutputFolder {
   public static final String MARKER = "_RUN_COMPLETE";
 
   private static final String STAGING_PREFIX = "_staging-";
+
+  /** Written into a staging folder once every table in it is complete; holds the marker text. */
+  static final String READY = "_READY";
 
   private final FileSystem fs;
   private final Path root;
@@ -41,8 +54,21 @@ public final class OutputFolder {
       Path p = new Path(uri);
       this.fs = p.getFileSystem(conf);
       this.root = fs.makeQualified(p);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // An unknown name node host arrives as an IllegalArgumentException.
       throw new ResultsException("cannot open output folder " + uri + ": " + e, e);
+    } catch (RuntimeException e) {
+      // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
+      if (!(e.getCause() instanceof ClassNotFoundException)) {
+        throw e;
+      }
+      throw new ResultsException(
+          "cannot open output folder "
+              + uri
+              + " (h2.output.uri): no Hadoop file system for its scheme on the class path ("
+              + e.getCause().getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -110,24 +136,99 @@ public final class OutputFolder {
    * staging}, and writes the marker with {@code markerText} when {@code complete}.
    */
   void publish(Path staging, boolean complete, String markerText) {
+    publish(staging, complete, markerText, step -> {});
+  }
+
+  /**
+   * As {@link #publish(Path, boolean, String)}; {@code afterStep} is called after each step ({@code
+   * _READY}, then each table's name once it moved, then {@code _RUN_COMPLETE}) so that tests can
+   * stop the publish there, as a crash would.
+   */
+  void publish(Path staging, boolean complete, String markerText, Consumer<String> afterStep) {
     try {
-      // An earlier marker must not vouch for tables that are about to change.
-      delete(new Path(root, MARKER));
-      for (String table : ResultSchemas.TABLES.keySet()) {
-        delete(table(table));
-        if (!fs.rename(new Path(staging, table), table(table))) {
-          throw new IOException(
-              "could not move " + new Path(staging, table) + " to " + table(table));
-        }
-      }
-      delete(staging);
-      if (complete) {
-        try (OutputStream out = fs.create(new Path(root, MARKER), true)) {
-          out.write((markerText + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-      }
+      // The point of no return: from here on a crash is completed by the next start, not undone.
+      writeAtomically(new Path(staging, READY), "complete=" + complete + "\n" + markerText + "\n");
+      afterStep.accept(READY);
+      moveIntoPlace(staging, complete, markerText, afterStep);
     } catch (IOException e) {
       throw new ResultsException("cannot publish result tables in " + root + ": " + e, e);
+    }
+  }
+
+  /**
+   * Finishes what a crash left behind: tables of a staging folder with {@code _READY} are moved
+   * into place (and the marker written if that run was complete), as its publish would have; a
+   * staging folder without it is deleted, leaving the earlier tables as they were.
+   *
+   * @return the staging folders whose publish was completed
+   */
+  public List<String> completeInterruptedPublish() {
+    try {
+      if (!fs.exists(root)) {
+        return List.of();
+      }
+      List<FileStatus> stagings =
+          Arrays.stream(fs.listStatus(root))
+              .filter(f -> f.isDirectory() && f.getPath().getName().startsWith(STAGING_PREFIX))
+              // Run ids start with their UTC start time: the latest publish is applied last.
+              .sorted(Comparator.comparing(f -> f.getPath().getName()))
+              .toList();
+      List<String> completed = new ArrayList<>();
+      for (FileStatus staging : stagings) {
+        Path ready = new Path(staging.getPath(), READY);
+        if (!fs.exists(ready)) {
+          delete(staging.getPath());
+          continue;
+        }
+        String text;
+        try (FSDataInputStream in = fs.open(ready)) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int eol = text.indexOf('\n');
+        boolean complete = text.substring(0, Math.max(eol, 0)).equals("complete=true");
+        moveIntoPlace(staging.getPath(), complete, text.substring(eol + 1).strip(), step -> {});
+        completed.add(staging.getPath().getName());
+      }
+      return completed;
+    } catch (IOException e) {
+      throw new ResultsException(
+          "cannot complete an interrupted publish of result tables in " + root + ": " + e, e);
+    }
+  }
+
+  /** The moves of a publish; idempotent, so that a crash in the middle can be completed. */
+  private void moveIntoPlace(
+      Path staging, boolean complete, String markerText, Consumer<String> afterStep)
+      throws IOException {
+    // An earlier marker must not vouch for tables that are about to change.
+    delete(new Path(root, MARKER));
+    for (String table : ResultSchemas.TABLES.keySet()) {
+      Path staged = new Path(staging, table);
+      if (!fs.exists(staged)) {
+        continue; // moved before the crash
+      }
+      delete(table(table));
+      if (!fs.rename(staged, table(table))) {
+        throw new IOException("could not move " + staged + " to " + table(table));
+      }
+      afterStep.accept(table);
+    }
+    if (complete) {
+      writeAtomically(new Path(root, MARKER), markerText + "\n");
+      afterStep.accept(MARKER);
+    }
+    delete(staging);
+  }
+
+  /** Writes a small text file under a temporary name, then renames it, so it appears whole. */
+  private void writeAtomically(Path target, String text) throws IOException {
+    Path tmp = new Path(target.getParent(), target.getName() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    delete(target); // HDFS does not rename onto an existing file
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("could not rename " + tmp + " to " + target);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_samp;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -21,7 +22,9 @@ import org.h2cl.h2.SeedResult;
 /**
  * Writes a run's four result tables as Parquet so that a reader never sees them half-written: all
  * tables go to {@code <out>/_staging-<run id>} first, are then moved into place, and only a run in
- * which every seed finished gets the {@link OutputFolder#MARKER} last.
+ * which every seed finished gets the {@link OutputFolder#MARKER} last. A crash before all four are
+ * staged leaves the earlier tables; one while they move is completed by the next start ({@link
+ * OutputFolder#completeInterruptedPublish}).
  */
 public final class ResultTables {
 
@@ -38,6 +41,20 @@ public final class ResultTables {
    */
   public static List<Row> write(
       SparkSession spark, List<SeedResult> results, RunInfo info, String outputUri) {
+    return write(spark, results, info, outputUri, step -> {});
+  }
+
+  /**
+   * As {@link #write(SparkSession, List, RunInfo, String)}; {@code afterStep} is called with
+   * "staged " and the table's name after each table is written to staging, then with each step of
+   * {@link OutputFolder#publish(Path, boolean, String, Consumer)}, so that tests can crash there.
+   */
+  static List<Row> write(
+      SparkSession spark,
+      List<SeedResult> results,
+      RunInfo info,
+      String outputUri,
+      Consumer<String> afterStep) {
     OutputFolder out = new OutputFolder(outputUri, spark.sparkContext().hadoopConfiguration());
     Path staging = out.freshStaging(info.runId());
 
@@ -45,18 +62,25 @@ public final class ResultTables {
         spark.createDataFrame(ResultRows.taskResults(results), ResultSchemas.TASK_RESULTS);
     List<Row> summary = summarize(taskResults).collectAsList();
     save(taskResults, staging, "task_results");
+    afterStep.accept("staged task_results");
     save(
         spark.createDataFrame(ResultRows.accuracyMatrix(results), ResultSchemas.ACCURACY_MATRIX),
         staging,
         "accuracy_matrix");
+    afterStep.accept("staged accuracy_matrix");
     save(spark.createDataFrame(summary, ResultSchemas.SUMMARY), staging, "summary");
+    afterStep.accept("staged summary");
     save(
         spark.createDataFrame(List.of(ResultRows.run(info, results)), ResultSchemas.RUN),
         staging,
         "run");
+    afterStep.accept("staged run");
 
     out.publish(
-        staging, info.complete(), "run_id=" + info.runId() + "\nended_at=" + info.endedAt());
+        staging,
+        info.complete(),
+        "run_id=" + info.runId() + "\nended_at=" + info.endedAt(),
+        afterStep);
     return summary;
   }
 

@@ -25,10 +25,9 @@ import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
-import org.h2cl.config.H2Settings.DataSource;
-import org.h2cl.data.CifarDownloader;
+import org.h2cl.config.Redaction;
 import org.h2cl.data.DataException;
-import org.h2cl.data.SyntheticCifar;
+import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.OutputFolder;
@@ -119,19 +118,22 @@ public final class H2Job {
     String runId = runId(started);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
-    String fingerprint = Fingerprint.of(settings, Versions.project());
+    String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
         new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
-    prepareOutput(out, checkpoints, settings.output().overwrite());
-    prepareData(settings.data(), hadoop);
+    LOG.info("settings (secrets redacted): {}", settings.rendered());
+    // Every check comes before the first write: a bad input leaves the output as it was.
+    checkOutput(out, checkpoints, settings.output().overwrite());
+    prepareData(settings.data(), hadoop, spark.sparkContext().isLocal());
     checkKryo(spark);
+    clearOrRecoverOutput(out, checkpoints, settings.output().overwrite());
 
     LOG.info(
         "run {}: seeds {} on {}, output {}",
         runId,
         settings.seeds(),
         spark.sparkContext().master(),
-        out.uri());
+        Redaction.uris(out.uri()));
     SeedTask task = new SeedTask(settings, checkpoints, options, trainer);
     List<SeedResult> results = new ArrayList<>();
     List<SeedFailure> failures = new ArrayList<>();
@@ -146,56 +148,75 @@ public final class H2Job {
             fingerprint,
             Versions.current(spark.version()),
             spark.sparkContext().master(),
-            out.uri(),
-            checkpoints.uri(),
+            Redaction.uris(out.uri()),
+            Redaction.uris(checkpoints.uri()),
             failures);
     List<Row> summary = ResultTables.write(spark, results, info, out.uri());
     String table = PaperTable.format(summary);
     System.out.print(table);
-    System.out.println("Results: " + out.uri() + (info.complete() ? "" : " (unfinished run)"));
+    System.out.println(
+        "Results: " + Redaction.uris(out.uri()) + (info.complete() ? "" : " (unfinished run)"));
     return new JobReport(runId, out.uri(), results, failures, table);
   }
 
   /**
-   * Makes the output folder ready: a finished run is refused unless {@code overwrite}; with {@code
-   * overwrite} every earlier result table and checkpoint is deleted; otherwise the checkpoints of
-   * an unfinished run are kept for resuming, once their fingerprints are checked.
+   * Checks the output folder without changing it: a finished run is refused unless {@code
+   * overwrite}; without {@code overwrite} the checkpoints of an unfinished run must carry this
+   * run's fingerprint.
    */
-  static void prepareOutput(OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
+  static void checkOutput(OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
     if (out.isFinished() && !overwrite) {
       throw new ResultsException(
           "output "
-              + out.uri()
+              + Redaction.uris(out.uri())
               + " holds a finished run ("
               + out.markerText().orElse("").replace('\n', ' ')
               + "). Choose another h2.output.uri, or set h2.output.overwrite=true to replace it.");
     }
-    if (overwrite) {
-      LOG.info(
-          "h2.output.overwrite=true: deleting earlier results and checkpoints in {}", out.uri());
-      out.clearResults();
-      checkpoints.deleteAll();
-    } else if (!checkpoints.isEmpty()) {
+    if (!overwrite && !checkpoints.isEmpty()) {
       checkpoints.verifyFingerprints();
-      LOG.info(
-          "resuming an unfinished run from the checkpoints of seeds {} in {}",
-          checkpoints.seeds(),
-          checkpoints.uri());
     }
   }
 
   /**
-   * Downloads or generates the data set once, on the driver, before any seed starts: ten executors
-   * must not all fetch the archive, and a missing data set is one clear error rather than every
-   * seed's failed attempts. Executors find the files present (their own check is then a listing).
-   *
-   * @throws DataException when the data cannot be provided
+   * Makes the checked output folder ready, once every input was found good: with {@code overwrite}
+   * every earlier result table and checkpoint is deleted; otherwise a publish of result tables that
+   * a crash interrupted is completed, and the checkpoints are kept for resuming.
    */
-  static void prepareData(DataSettings data, Configuration hadoop) {
-    if (data.source() == DataSource.SYNTHETIC) {
-      SyntheticCifar.ensure(data, hadoop);
-    } else {
-      CifarDownloader.ensure(data, hadoop);
+  static void clearOrRecoverOutput(
+      OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
+    if (overwrite) {
+      LOG.info(
+          "h2.output.overwrite=true: deleting earlier results and checkpoints in {}",
+          Redaction.uris(out.uri()));
+      out.clearResults();
+      checkpoints.deleteAll();
+      return;
+    }
+    for (String staging : out.completeInterruptedPublish()) {
+      LOG.warn("completed the publish of result tables that a crash interrupted ({})", staging);
+    }
+    if (!checkpoints.isEmpty()) {
+      LOG.info(
+          "resuming an unfinished run from the checkpoints of seeds {} in {}",
+          checkpoints.seeds(),
+          Redaction.uris(checkpoints.uri()));
+    }
+  }
+
+  /**
+   * Downloads or generates the data set once, on the driver, and reads and splits it with the
+   * executors' own code before any seed starts: ten executors must not all fetch the archive, and a
+   * missing, truncated or mislabelled data set, or a class without images, is one clear error
+   * before anything is written rather than every seed's failed attempts. In local mode the
+   * executors then reuse what was read here; on a cluster the driver lets it go.
+   *
+   * @throws DataException when the data cannot be provided or is malformed
+   */
+  static void prepareData(DataSettings data, Configuration hadoop, boolean local) {
+    TaskDataLoader.load(data, hadoop);
+    if (!local) {
+      TaskDataLoader.clearCache();
     }
   }
 
@@ -233,7 +254,7 @@ public final class H2Job {
         try {
           results.add(job.getValue().get());
         } catch (ExecutionException e) {
-          SeedFailure f = new SeedFailure(job.getKey(), describe(e.getCause()));
+          SeedFailure f = new SeedFailure(job.getKey(), Redaction.uris(describe(e.getCause())));
           LOG.error("seed {} failed: {}", f.seed(), f.error());
           failures.add(f);
         }
@@ -299,8 +320,21 @@ public final class H2Job {
     try {
       Path p = new Path(uri);
       return p.getFileSystem(hadoop).makeQualified(p).toString();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // An unknown name node host arrives as an IllegalArgumentException.
       throw new ResultsException("cannot open the file system of " + uri + ": " + e, e);
+    } catch (RuntimeException e) {
+      // Hadoop knows s3a: but its classes come with hadoop-aws, which is not on our class path.
+      if (!(e.getCause() instanceof ClassNotFoundException)) {
+        throw e;
+      }
+      throw new ResultsException(
+          "cannot open the file system of "
+              + uri
+              + ": no Hadoop file system for its scheme on the class path ("
+              + e.getCause().getMessage()
+              + ")",
+          e);
     }
   }
 

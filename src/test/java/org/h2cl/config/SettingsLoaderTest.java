@@ -334,6 +334,29 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void credentialsCannotBeGivenInOurSettings() {
+    // They come from Hadoop's own configuration or the environment; no key of ours holds one.
+    var reference = ConfigFactory.parseResources("reference.conf").getConfig("h2");
+    for (var entry : reference.entrySet()) {
+      String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+      for (String word : List.of("password", "secret", "token", "credential", "access", "key")) {
+        assertFalse(key.contains(word), "h2." + entry.getKey() + " looks like a credential");
+      }
+    }
+    assertProblem(failure("h2.data.s3a.access-key=AKIA"), "h2.data.s3a.access-key: unknown key");
+    assertProblem(failure("h2.spark.secret=x"), "h2.spark.secret: unknown key");
+  }
+
+  @Test
+  void urisLoseTheirUserInfoWherever() {
+    assertEquals(
+        "cannot reach \"s3a://***@bucket/cifar\" nor hdfs://***@nn:8020/x or file:/plain",
+        Redaction.uris(
+            "cannot reach \"s3a://AKIA:s3cr3t@bucket/cifar\" nor hdfs://user@nn:8020/x or"
+                + " file:/plain"));
+  }
+
+  @Test
   void shippedConfFilesLoadCleanly() {
     H2Settings paper =
         SettingsLoader.load(Optional.of(Paths.get("conf/paper.conf")), List.of(), NO_PROPERTIES);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
@@ -81,6 +82,42 @@ class SeedRunnerTest {
             CheckpointException.class,
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains("task=1"), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointWithAWrongShapeOrOwnerIsRefusedWithItsPathBeforeUse() throws Exception {
+    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toUri().toString(), "fp");
+    TrainingListener stopAfterTask1 =
+        new TrainingListener() {
+          @Override
+          public void taskEnded(int seed, TaskOutcome outcome) {
+            throw new Crash();
+          }
+        };
+    assertThrows(Crash.class, () -> SeedRunner.run(settings, 1, store, stopAfterTask1));
+    ArrayBundle ownerTooHigh = store.load(1, 1);
+    ArrayBundle wrongShape = store.load(1, 1);
+
+    // Well-formed files with the right fingerprint (saved through the store, so the checksum
+    // matches) whose content does not fit: restore must refuse them, naming the file.
+    byte[] owner = ownerTooHigh.bytes("owner.0").clone();
+    owner[5] = 3; // only task 1 has finished
+    store.save(1, 1, ownerTooHigh.put("owner.0", owner));
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
+    assertTrue(e.getMessage().contains(store.path(1, 1).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("owner of layer 0 weight 5 is 3"), e.getMessage());
+
+    store.save(1, 1, wrongShape.put("conv.0", new float[7]));
+    e =
+        assertThrows(
+            CheckpointException.class,
+            () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
+    assertTrue(e.getMessage().contains(store.path(1, 1).toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("has 7 values, expected"), e.getMessage());
   }
 
   @Test

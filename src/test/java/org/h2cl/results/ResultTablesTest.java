@@ -3,6 +3,7 @@ package org.h2cl.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ResultTablesTest {
 
@@ -35,8 +38,15 @@ class ResultTablesTest {
   }
 
   @AfterAll
-  static void stopSpark() {
+  static void stopSpark() throws java.io.IOException {
     spark.stop();
+    if (earlier != null) {
+      try (Stream<java.nio.file.Path> files = Files.walk(earlier)) {
+        for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
   }
 
   private static final double[][] ACC = {
@@ -50,8 +60,12 @@ class ResultTablesTest {
   }
 
   private static RunInfo info(List<SeedFailure> failures) {
+    return info("run-1", failures);
+  }
+
+  private static RunInfo info(String runId, List<SeedFailure> failures) {
     return new RunInfo(
-        "run-1",
+        runId,
         Instant.parse("2026-11-25T10:00:00Z"),
         Instant.parse("2026-11-25T11:00:00Z"),
         "{\"h2\":{}}",
@@ -198,5 +212,107 @@ class ResultTablesTest {
     List<Row> failed = run.getList(run.fieldIndex("failed_seeds"));
     assertEquals(9, failed.get(0).<Integer>getAs("seed"));
     assertEquals("boom", failed.get(0).getAs("error"));
+  }
+
+  /** Stands in for a crash of the driver at one step of writing the tables. */
+  static final class Crash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private static java.util.function.Consumer<String> crashAt(String step) {
+    return s -> {
+      if (s.equals(step)) {
+        throw new Crash();
+      }
+    };
+  }
+
+  /** The tables of an unfinished run (3 seeds, one failed), written once and copied per test. */
+  private static java.nio.file.Path earlier;
+
+  /** The earlier run's tables in "out", then run-2 with one seed and no failure. */
+  private String earlierRunThenCrashAt(String step) throws java.io.IOException {
+    if (earlier == null) {
+      earlier = Files.createTempDirectory("earlier-run");
+      ResultTables.write(
+          spark,
+          threeSeeds(),
+          info("run-1", List.of(new SeedFailure(9, "x"))),
+          earlier.toUri().toString());
+    }
+    try (Stream<java.nio.file.Path> files = Files.walk(earlier)) {
+      for (java.nio.file.Path f : files.toList()) {
+        Files.copy(f, tmp.resolve("out").resolve(earlier.relativize(f).toString()));
+      }
+    }
+    String out = tmp.resolve("out").toUri().toString();
+    assertThrows(
+        Crash.class,
+        () ->
+            ResultTables.write(
+                spark,
+                List.of(SeedResults.of(0, 0, ACC[0])),
+                info("run-2", List.of()),
+                out,
+                crashAt(step)));
+    return out;
+  }
+
+  private String runIdOfEveryTable() {
+    // Each table tells which run wrote it: the row count of task_results and accuracy_matrix, the
+    // n_seeds of summary and the run_id of run.
+    return read("task_results").count()
+        + "/"
+        + read("accuracy_matrix").count()
+        + "/"
+        + read("summary").first().<Integer>getAs("n_seeds")
+        + "/"
+        + read("run").first().<String>getAs("run_id");
+  }
+
+  private java.util.List<String> stagingFolders() throws java.io.IOException {
+    try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve("out"))) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith("_staging"))
+          .toList();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"staged summary"})
+  void aCrashWhileTablesAreStagedLeavesTheEarlierTables(String step) throws Exception {
+    String out = earlierRunThenCrashAt(step);
+    assertEquals("15/45/3/run-1", runIdOfEveryTable());
+
+    List<String> completed =
+        new OutputFolder(out, spark.sparkContext().hadoopConfiguration())
+            .completeInterruptedPublish();
+
+    assertEquals(List.of(), completed);
+    assertEquals("15/45/3/run-1", runIdOfEveryTable());
+    assertEquals(List.of(), stagingFolders(), "the half-written staging folder is dropped");
+    assertFalse(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"_READY", "summary", "_RUN_COMPLETE"})
+  void aCrashWhileTablesMoveIsCompletedByTheNextStart(String step) throws Exception {
+    String out = earlierRunThenCrashAt(step);
+
+    List<String> completed =
+        new OutputFolder(out, spark.sparkContext().hadoopConfiguration())
+            .completeInterruptedPublish();
+
+    assertEquals(List.of("_staging-run-2"), completed);
+    assertEquals("5/15/1/run-2", runIdOfEveryTable(), "every table is the new run's");
+    assertTrue(Files.readString(tmp.resolve("out/_RUN_COMPLETE")).contains("run_id=run-2"));
+    assertEquals(List.of(), stagingFolders());
+    // Completing again changes nothing.
+    assertEquals(
+        List.of(),
+        new OutputFolder(out, spark.sparkContext().hadoopConfiguration())
+            .completeInterruptedPublish());
+    assertEquals("5/15/1/run-2", runIdOfEveryTable());
   }
 }

@@ -7,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkException;
@@ -25,6 +33,7 @@ import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.DataException;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.results.PaperTable;
@@ -203,6 +212,63 @@ class H2JobTest {
     } finally {
       System.clearProperty("spark.master");
     }
+  }
+
+  @Test
+  void secretsInTheSettingsReachNeitherTheRunTableNorTheLog() {
+    String secret = "wJalrXUtnFEMI-K7MDENG";
+    H2Settings s =
+        SettingsLoader.load(
+            Optional.empty(),
+            List.of(
+                "h2.seeds=[0]",
+                "h2.data.source=synthetic",
+                "h2.data.uri=" + tmp.resolve("data").toUri(),
+                "h2.data.synthetic.train-per-class=4",
+                "h2.data.synthetic.test-per-class=2",
+                "h2.data.download-url=https://AKIAEXAMPLE:" + secret + "@example.org/c.tgz",
+                "h2.spark.master=\"local[2]\"",
+                "h2.output.uri=" + tmp.resolve("out").toUri()),
+            new Properties());
+    StringWriter log = new StringWriter();
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    WriterAppender appender =
+        WriterAppender.newBuilder()
+            .setName("capture")
+            .setTarget(log)
+            .setLayout(PatternLayout.newBuilder().withPattern("%m%n").build())
+            .build();
+    appender.start();
+    ctx.getConfiguration().getLoggerConfig("org.h2cl").addAppender(appender, Level.INFO, null);
+    ctx.updateLoggers();
+    try {
+      run(s, JobOptions.none());
+    } finally {
+      ctx.getConfiguration().getLoggerConfig("org.h2cl").removeAppender("capture");
+      ctx.updateLoggers();
+      appender.stop();
+    }
+
+    String configJson = read("run").first().getAs("config_json");
+    assertTrue(configJson.contains("https://***@example.org/c.tgz"), configJson);
+    assertTrue(log.toString().contains("https://***@example.org/c.tgz"), log.toString());
+    for (String text : List.of(configJson, log.toString())) {
+      assertFalse(text.contains(secret), text);
+      assertFalse(text.contains("AKIAEXAMPLE"), text);
+    }
+  }
+
+  @Test
+  void aLocalSessionListensOnLoopbackOnlyWithoutAUi() {
+    // The session of this class, made by H2Job.session from settings with h2.spark.ui=false.
+    assertEquals("127.0.0.1", spark.conf().get("spark.driver.host"));
+    assertEquals("127.0.0.1", spark.conf().get("spark.driver.bindAddress"));
+    assertEquals("127.0.0.1", SparkEnv.get().rpcEnv().address().host());
+    assertEquals("127.0.0.1", SparkEnv.get().blockManager().blockManagerId().host());
+    assertTrue(spark.sparkContext().ui().isEmpty(), "no web UI unless h2.spark.ui=true");
+    H2Settings withUi =
+        SettingsLoader.load(Optional.empty(), List.of("h2.spark.ui=true"), new Properties());
+    assertEquals("true", H2Job.sparkConf(withUi).get("spark.ui.enabled"), "asked for: on");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package org.h2cl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,15 +13,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.h2cl.checkpoint.ArrayBundle;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.SettingsLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
+import org.h2cl.results.Versions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,8 +148,103 @@ class H2JobTrainingTest {
         cells(read("plain", "accuracy_matrix")), cells(read("retried", "accuracy_matrix")));
   }
 
+  /** The uninterrupted run's checkpoints of {@code seeds}, copied under {@code output}. */
+  private static void copyCheckpoints(String output, int... seeds) throws IOException {
+    for (int seed : seeds) {
+      Path from = dir.resolve("plain/_checkpoints/seed=" + seed);
+      Path to = Files.createDirectories(dir.resolve(output + "/_checkpoints/seed=" + seed));
+      try (Stream<Path> files = Files.list(from)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+  }
+
+  private static H2Settings withTrainLr(H2Settings s, double lr) {
+    return new H2Settings(
+        s.seeds(),
+        s.data(),
+        s.model(),
+        new H2Settings.TrainSettings(
+            s.train().epochs(), lr, s.train().momentum(), s.train().batchSize()),
+        s.retrain(),
+        s.association(),
+        s.reinitStd(),
+        s.reuse(),
+        s.prune(),
+        s.compute(),
+        s.output(),
+        s.checkpoint(),
+        s.spark(),
+        s.rendered());
+  }
+
+  @Test
+  void aSeedWhoseLossDivergesFailsAloneNamingSeedTaskAndPhase() throws IOException {
+    // Seed 0 restores the uninterrupted run's checkpoints; seed 1 trains with a huge rate.
+    copyCheckpoints("diverged", 0);
+    SeedTrainer seed1Explodes =
+        (s, seed, checkpoints, listener) ->
+            SeedRunner.run(seed == 1 ? withTrainLr(s, 1e30) : s, seed, checkpoints, listener);
+
+    JobReport report = H2Job.run(spark, settings("diverged"), JobOptions.none(), seed1Explodes);
+
+    assertFalse(report.complete());
+    assertEquals(List.of(0), report.results().stream().map(SeedResult::seed).toList());
+    assertEquals(1, report.failures().size());
+    String error = report.failures().get(0).error();
+    assertEquals(1, report.failures().get(0).seed());
+    assertTrue(
+        error.startsWith("org.h2cl.h2.TrainingFailure: seed 1, task 1, phase TRAIN: loss is"),
+        error);
+    assertEquals(
+        science(read("plain", "task_results")).headMap("1/"),
+        science(read("diverged", "task_results")));
+    assertFalse(Files.exists(dir.resolve("diverged/_RUN_COMPLETE")));
+    Row run = read("diverged", "run").get(0);
+    Row failed = run.<Row>getList(run.fieldIndex("failed_seeds")).get(0);
+    assertEquals(1, failed.<Integer>getAs("seed"));
+    assertEquals(error, failed.getAs("error"));
+  }
+
+  @Test
+  void aBrokenZeroForgettingCheckFailsTheSeedNamingTaskAndPhase() throws IOException {
+    // Seed 1's state after task 5 where task 2's accuracy right after training no longer matches
+    // its weights: a well-formed checkpoint (the store rewrites checksum and fingerprint), so only
+    // the final re-evaluation can notice.
+    copyCheckpoints("forgot", 0, 1);
+    H2Settings s = settings("forgot");
+    CheckpointStore store =
+        new CheckpointStore(s.checkpoint().uri(), Fingerprint.of(s, Versions.code()));
+    ArrayBundle state = store.load(1, 5);
+    double[] outcome = state.doubles("task.2.outcome").clone(); // task, acc_after_task, ...
+    double measured = outcome[1];
+    outcome[1] = measured == 42.0 ? 43.0 : 42.0;
+    store.save(1, 5, state.put("task.2.outcome", outcome));
+
+    JobReport report = H2Job.run(spark, s, JobOptions.none(), SeedRunner::run);
+
+    assertFalse(report.complete());
+    assertEquals(List.of(0), report.results().stream().map(SeedResult::seed).toList());
+    String error = report.failures().get(0).error();
+    assertTrue(
+        error.startsWith(
+            "org.h2cl.h2.TrainingFailure: seed 1, task 2, phase EVALUATE: zero-forgetting check"
+                + " failed: accuracy "
+                + outcome[1]
+                + " % right after the task, "
+                + measured
+                + " % after the last task"),
+        error);
+    assertEquals(
+        science(read("plain", "task_results")).headMap("1/"),
+        science(read("forgot", "task_results")));
+    assertFalse(Files.exists(dir.resolve("forgot/_RUN_COMPLETE")));
+  }
+
   /** What training produced, per seed and task, without timings and resume flags. */
-  private static Map<String, String> science(List<Row> taskResults) {
+  private static TreeMap<String, String> science(List<Row> taskResults) {
     return taskResults.stream()
         .collect(
             Collectors.toMap(
