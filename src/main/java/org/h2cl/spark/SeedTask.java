@@ -7,6 +7,7 @@ import org.apache.spark.resource.ResourceInformation;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.SeedResult;
+import org.h2cl.progress.ProgressLog;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
