@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -17,6 +17,7 @@ import org.h2cl.config.Redaction;
 import org.h2cl.config.SettingsException;
 import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.DataException;
+import org.h2cl.progress.ProgressView;
 import org.h2cl.results.ResultsException;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.H2Job;
@@ -38,7 +39,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, s -> H2Job.run(s, JobOptions.none())));
+    System.exit(
+        run(
+            args,
+            System.out,
+            System.err,
+            (s, verbose) -> H2Job.run(s, JobOptions.none(), ProgressView.forConsole(verbose))));
   }
 
   /** The parsed command line. */
@@ -81,10 +87,14 @@ public final class Main {
   /**
    * Runs the command line with {@code job} as the job, writing to {@code out} and {@code err}.
    *
+   * @param job runs the settings; its second argument is whether {@code --verbose} was given
    * @return the exit code
    */
   static int run(
-      String[] args, PrintStream out, PrintStream err, Function<H2Settings, JobReport> job) {
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      BiFunction<H2Settings, Boolean, JobReport> job) {
     Arguments a;
     try {
       a = Arguments.parse(args);
@@ -102,7 +112,7 @@ public final class Main {
     }
     try {
       H2Settings settings = SettingsLoader.load(a.conf(), a.overrides());
-      JobReport report = job.apply(settings);
+      JobReport report = job.apply(settings, a.verbose());
       if (report.complete()) {
         return OK;
       }
@@ -142,8 +152,11 @@ Options:
                   conf/quickstart.conf when none is given
   h2.key=value    one setting, e.g. h2.train.epochs=10 h2.seeds=[0,1] h2.output.uri=out/x;
                   later ones win; -Dh2.key=value JVM properties beat all of them
-  --verbose       Spark's own INFO logging on the driver
+  --verbose       Spark's own INFO logging, and in local mode every epoch's log line too
   --help          this text
+
+While it runs, every seed's task, phase, epoch, last loss and accuracy and time left are
+shown: redrawn in place on a terminal, else as log lines every minute and on phase changes.
 
 """);
     s.append("Config files in conf/:\n");

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
 import org.h2cl.data.DataException;
@@ -26,14 +28,16 @@ class MainTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final AtomicReference<H2Settings> ran = new AtomicReference<>();
+  private final AtomicReference<Boolean> verbose = new AtomicReference<>();
 
   private int main(Function<H2Settings, JobReport> job, String... args) {
     return Main.run(
         args,
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
-        s -> {
+        (s, v) -> {
           ran.set(s);
+          verbose.set(v);
           return job.apply(s);
         });
   }
@@ -55,6 +59,7 @@ class MainTest {
             "--conf FILE",
             "h2.key=value",
             "--verbose",
+            "redrawn in place on a terminal",
             "conf/paper.conf",
             "The paper's experiment (H2-SPEC): real CIFAR-10, ten runs.",
             "conf/quickstart.conf",
@@ -64,6 +69,20 @@ class MainTest {
       assertTrue(help.contains(expected), expected + " missing from\n" + help);
     }
     assertNull(ran.get());
+  }
+
+  @Test
+  void verboseReachesTheJobForItsProgressDisplay() {
+    assertEquals(Main.OK, main(s -> report(List.of()), "--conf", "conf/quickstart.conf"));
+    assertFalse(verbose.get());
+    try {
+      assertEquals(
+          Main.OK, main(s -> report(List.of()), "--verbose", "--conf", "conf/quickstart.conf"));
+      assertTrue(verbose.get());
+    } finally {
+      // --verbose turned Spark's INFO logging on for this whole test JVM.
+      Configurator.setLevel("org.apache.spark", Level.WARN);
+    }
   }
 
   @Test

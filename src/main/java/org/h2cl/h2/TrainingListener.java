@@ -1,5 +1,7 @@
 package org.h2cl.h2;
 
+import java.util.List;
+
 /**
  * Observes a seed's training without taking part in it: progress, logging, timing. Every method has
  * a no-op default, so an observer implements only what it needs. The trainer calls these in order:
@@ -8,6 +10,11 @@ package org.h2cl.h2;
  */
 public interface TrainingListener {
   TrainingListener NONE = new TrainingListener() {};
+
+  /** One listener that passes every event to each of {@code listeners}, in the order given. */
+  static TrainingListener all(TrainingListener... listeners) {
+    return new FanOutListener(List.of(listeners));
+  }
 
   default void seedStarted(int seed, int tasks, int resumedFromTask) {}
 

@@ -30,10 +30,14 @@ import org.h2cl.data.DataException;
 import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
+import org.h2cl.progress.ProgressFiles;
+import org.h2cl.progress.ProgressMonitor;
+import org.h2cl.progress.ProgressView;
 import org.h2cl.results.OutputFolder;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultTables;
 import org.h2cl.results.ResultsException;
+import org.h2cl.results.ResultsGuide;
 import org.h2cl.results.RunInfo;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.results.Versions;
@@ -41,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver: checks the output folder, runs every seed as a Spark task, writes the result tables
- * and prints the paper's table.
+ * The driver: checks the output folder, runs every seed as a Spark task while showing their
+ * progress, writes the result tables and prints the paper's table and where the results are.
  *
  * <p>Each seed runs as its own Spark job of one task, all submitted at once from driver threads, so
  * Spark spreads them over the task slots (one per GPU) like the partitions of one job would.
@@ -93,19 +97,29 @@ public final class H2Job {
    * end.
    *
    * @param options test-only switches; {@link JobOptions#none()} for real runs
+   * @param view how the seeds' progress is shown, normally {@link ProgressView#forConsole}
    */
-  public static JobReport run(H2Settings settings, JobOptions options) {
+  public static JobReport run(H2Settings settings, JobOptions options, ProgressView view) {
     SparkSession spark = session(settings);
     try {
-      return run(spark, settings, options, SeedRunner::run);
+      return run(spark, settings, options, SeedRunner::run, view);
     } finally {
       spark.stop();
     }
   }
 
   /**
-   * Runs every seed of {@code settings} with {@code trainer} on {@code spark}, writes the tables
-   * under {@code h2.output.uri} and prints the summary.
+   * {@link #run(SparkSession, H2Settings, JobOptions, SeedTrainer, ProgressView)} with log lines.
+   */
+  public static JobReport run(
+      SparkSession spark, H2Settings settings, JobOptions options, SeedTrainer trainer) {
+    return run(spark, settings, options, trainer, ProgressView.logLines(false));
+  }
+
+  /**
+   * Runs every seed of {@code settings} with {@code trainer} on {@code spark}, showing their
+   * progress through {@code view}, writes the tables under {@code h2.output.uri} and prints the
+   * summary and where the tables are.
    *
    * @throws ResultsException when the output holds a finished run and overwrite is off (nothing is
    *     changed then)
@@ -113,7 +127,11 @@ public final class H2Job {
    *     setup
    */
   public static JobReport run(
-      SparkSession spark, H2Settings settings, JobOptions options, SeedTrainer trainer) {
+      SparkSession spark,
+      H2Settings settings,
+      JobOptions options,
+      SeedTrainer trainer,
+      ProgressView view) {
     Instant started = Instant.now();
     String runId = runId(started);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -134,10 +152,18 @@ public final class H2Job {
         settings.seeds(),
         spark.sparkContext().master(),
         Redaction.uris(out.uri()));
-    SeedTask task = new SeedTask(settings, checkpoints, options, trainer);
+    ProgressFiles progress = ProgressFiles.under(checkpoints.uri(), runId);
+    // What an interrupted earlier run left (the driver ignores it: another run id).
+    deleteQuietly(progress);
+    SeedTask task = new SeedTask(settings, checkpoints, progress, options, trainer);
     List<SeedResult> results = new ArrayList<>();
     List<SeedFailure> failures = new ArrayList<>();
-    trainSeeds(spark, settings.seeds(), task, results, failures);
+    try (ProgressMonitor monitor = new ProgressMonitor(progress, settings.seeds(), view)) {
+      monitor.start(spark.sparkContext().isLocal());
+      trainSeeds(spark, settings.seeds(), task, results, failures, monitor);
+    } finally {
+      deleteQuietly(progress);
+    }
 
     RunInfo info =
         new RunInfo(
@@ -154,8 +180,8 @@ public final class H2Job {
     List<Row> summary = ResultTables.write(spark, results, info, out.uri());
     String table = PaperTable.format(summary);
     System.out.print(table);
-    System.out.println(
-        "Results: " + Redaction.uris(out.uri()) + (info.complete() ? "" : " (unfinished run)"));
+    System.out.println();
+    System.out.print(ResultsGuide.format(Redaction.uris(out.uri()), info.complete()));
     return new JobReport(runId, out.uri(), results, failures, table);
   }
 
@@ -229,7 +255,8 @@ public final class H2Job {
       List<Integer> seeds,
       SeedTask task,
       List<SeedResult> results,
-      List<SeedFailure> failures) {
+      List<SeedFailure> failures,
+      ProgressMonitor monitor) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -247,7 +274,15 @@ public final class H2Job {
             pool.submit(
                 () -> {
                   jsc.setJobDescription("H2 seed " + seed);
-                  return jsc.parallelize(List.of(seed), 1).map(task).collect().get(0);
+                  try {
+                    SeedResult r = jsc.parallelize(List.of(seed), 1).map(task).collect().get(0);
+                    monitor.finished(seed);
+                    return r;
+                  } catch (Exception e) {
+                    // Spark's own SparkException is checked, though collect() declares nothing.
+                    monitor.failed(seed, describe(e));
+                    throw e;
+                  }
                 }));
       }
       for (Map.Entry<Integer, Future<SeedResult>> job : jobs.entrySet()) {
@@ -313,6 +348,15 @@ public final class H2Job {
     }
     if (!ok) {
       throw new IllegalStateException("the Kryo configuration cannot ship INDArrays");
+    }
+  }
+
+  /** The records are disposable: a folder left behind is deleted by the next run. */
+  private static void deleteQuietly(ProgressFiles progress) {
+    try {
+      progress.deleteAll();
+    } catch (RuntimeException e) {
+      LOG.warn("could not delete the progress records in {}: {}", progress.uri(), e.toString());
     }
   }
 

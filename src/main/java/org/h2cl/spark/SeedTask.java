@@ -7,6 +7,11 @@ import org.apache.spark.resource.ResourceInformation;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.TrainingListener;
+import org.h2cl.progress.ProgressFiles;
+import org.h2cl.progress.ProgressLog;
+import org.h2cl.progress.ProgressRecorder;
+import org.h2cl.progress.WorkPlan;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
@@ -15,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one seed inside a Spark task: sets ND4J's threads, binds the GPU Spark assigned, and runs
  * the {@link SeedTrainer}, which resumes from the seed's latest checkpoint when a retried attempt
- * finds one.
+ * finds one. Its progress goes to the executor's log and, as records, to the driver.
  */
 final class SeedTask implements Function<Integer, SeedResult> {
 
@@ -24,13 +29,19 @@ final class SeedTask implements Function<Integer, SeedResult> {
 
   private final H2Settings settings;
   private final CheckpointStore checkpoints;
+  private final ProgressFiles progress;
   private final JobOptions options;
   private final SeedTrainer trainer;
 
   SeedTask(
-      H2Settings settings, CheckpointStore checkpoints, JobOptions options, SeedTrainer trainer) {
+      H2Settings settings,
+      CheckpointStore checkpoints,
+      ProgressFiles progress,
+      JobOptions options,
+      SeedTrainer trainer) {
     this.settings = settings;
     this.checkpoints = checkpoints;
+    this.progress = progress;
     this.options = options;
     this.trainer = trainer;
   }
@@ -82,10 +93,15 @@ final class SeedTask implements Function<Integer, SeedResult> {
         gpu.deviceName(),
         threads);
 
+    TrainingListener observers =
+        TrainingListener.all(
+            new ProgressLog(),
+            new ProgressRecorder(
+                progress.runId(), ctx.attemptNumber(), WorkPlan.of(settings), progress::write));
     return trainer.run(
         settings,
         seed,
         checkpoints,
-        new FaultInjectingListener(new ProgressLog(), options, ctx.attemptNumber()));
+        new FaultInjectingListener(observers, options, ctx.attemptNumber()));
   }
 }

@@ -1,4 +1,4 @@
-package org.h2cl.spark;
+package org.h2cl.progress;
 
 import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
@@ -8,11 +8,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a seed's progress on the executor: phases and epochs at INFO, one line per finished task.
+ * Logs a seed's progress on its executor: one line when it starts, one per epoch (logger {@value
+ * #EPOCH_LOGGER}), one per finished task and one at the end, all at INFO. Phase starts get no line
+ * of their own: every epoch line names its phase.
  */
-final class ProgressLog implements TrainingListener {
+public final class ProgressLog implements TrainingListener {
 
-  private static final Logger LOG = LoggerFactory.getLogger("org.h2cl.progress");
+  /** The logger of the task and seed lines. */
+  public static final String LOGGER = "org.h2cl.progress.executor";
+
+  /**
+   * The logger of the epoch lines, a child of {@link #LOGGER}: the driver mutes it where executors
+   * share its JVM (local mode), since its own progress display says the same.
+   */
+  public static final String EPOCH_LOGGER = LOGGER + ".epoch";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+  private static final Logger EPOCHS = LoggerFactory.getLogger(EPOCH_LOGGER);
 
   @Override
   public void seedStarted(int seed, int tasks, int resumedFromTask) {
@@ -21,11 +33,6 @@ final class ProgressLog implements TrainingListener {
         seed,
         tasks,
         resumedFromTask > 0 ? ", resuming after task " + resumedFromTask : "");
-  }
-
-  @Override
-  public void phaseStarted(int seed, int task, Phase phase, int epochs) {
-    LOG.info("seed {} task {}: {} ({} epochs)", seed, task, phase, epochs);
   }
 
   @Override
@@ -38,10 +45,12 @@ final class ProgressLog implements TrainingListener {
       double loss,
       double accuracy,
       double seconds) {
-    LOG.info(
-        String.format(
-            "seed %d task %d %s epoch %d/%d: loss %.4f, train acc %.2f%%, %.1f s",
-            seed, task, phase, epoch + 1, epochs, loss, accuracy, seconds));
+    if (EPOCHS.isInfoEnabled()) {
+      EPOCHS.info(
+          String.format(
+              "seed %d task %d %s epoch %d/%d: loss %.4f, train acc %.2f%%, %.1f s",
+              seed, task, phase, epoch + 1, epochs, loss, accuracy, seconds));
+    }
   }
 
   @Override
