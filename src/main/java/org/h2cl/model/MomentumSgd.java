@@ -1,0 +1,83 @@
+package org.h2cl.model;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * PyTorch's SGD with heavy-ball momentum and no weight decay (v ← μv + g; w ← w − lr·v) over the
+ * network's trainable state: the conv weights a mask allows to move, the current head, and the
+ * current BN bank's gamma and beta. A phase starts with zero velocity (H2-SPEC §4: optimizer state
+ * is fresh for every phase). Velocity buffers are allocated once per network and reused.
+ */
+public final class MomentumSgd {
+  private final ResNet18 net;
+  private final INDArray[] convVelocity;
+  private final INDArray[] gammaVelocity;
+  private final INDArray[] betaVelocity;
+  private final INDArray headWeightVelocity;
+  private final INDArray headBiasVelocity;
+  private double lr;
+  private double momentum;
+  private INDArray[] trainable;
+
+  public MomentumSgd(ResNet18 net) {
+    this.net = net;
+    List<ConvLayer> convs = net.convs();
+    convVelocity = new INDArray[convs.size()];
+    for (int i = 0; i < convVelocity.length; i++) {
+      convVelocity[i] = Nd4j.zeros(net.dataType, convs.get(i).weight.shape());
+    }
+    int[] ch = net.bnChannels();
+    gammaVelocity = new INDArray[ch.length];
+    betaVelocity = new INDArray[ch.length];
+    for (int i = 0; i < ch.length; i++) {
+      gammaVelocity[i] = Nd4j.zeros(net.dataType, ch[i]);
+      betaVelocity[i] = Nd4j.zeros(net.dataType, ch[i]);
+    }
+    headWeightVelocity = Nd4j.zeros(net.dataType, net.headWeightGrad.shape());
+    headBiasVelocity = Nd4j.zeros(net.dataType, net.headBiasGrad.shape());
+  }
+
+  /**
+   * Starts a phase: zero velocity, the given learning rate and momentum, and per conv layer the 0/1
+   * mask of weights that may move (the gradients of all others are zeroed, so they never change).
+   */
+  public void startPhase(double lr, double momentum, INDArray[] trainable) {
+    this.lr = lr;
+    this.momentum = momentum;
+    this.trainable = trainable;
+    for (INDArray v : convVelocity) {
+      v.assign(0);
+    }
+    for (int i = 0; i < gammaVelocity.length; i++) {
+      gammaVelocity[i].assign(0);
+      betaVelocity[i].assign(0);
+    }
+    headWeightVelocity.assign(0);
+    headBiasVelocity.assign(0);
+  }
+
+  /** One update from the gradients of the last backward pass, then refreshes the masked weights. */
+  public void step(Head head, BnBank bank) {
+    List<ConvLayer> convs = net.convs();
+    for (int i = 0; i < convs.size(); i++) {
+      ConvLayer c = convs.get(i);
+      Ops.mul(c.grad, trainable[i], c.grad);
+      update(c.weight, c.grad, convVelocity[i]);
+    }
+    List<BatchNormLayer> bns = net.batchNorms();
+    for (int i = 0; i < bns.size(); i++) {
+      update(bank.gamma[i], bns.get(i).gradGamma, gammaVelocity[i]);
+      update(bank.beta[i], bns.get(i).gradBeta, betaVelocity[i]);
+    }
+    update(head.weight, net.headWeightGrad, headWeightVelocity);
+    update(head.bias, net.headBiasGrad, headBiasVelocity);
+    net.refreshWeights();
+  }
+
+  private void update(INDArray w, INDArray g, INDArray v) {
+    v.muli(momentum).addi(g);
+    Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
+  }
+}
