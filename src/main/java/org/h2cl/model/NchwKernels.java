@@ -8,12 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Per-channel passes over NCHW arrays written as plain loops on the arrays' host memory, for the
- * CPU backend where libnd4j's kernel is several times slower than a memory-bound pass needs to be
- * (measured in BENCHMARKS.md). Each method does in two passes what libnd4j does in many; the
- * channels are split over {@code Nd4j.getEnvironment().maxThreads()} tasks. Only for contiguous
- * float32/float64 arrays in host memory: {@link #applicable} says when; {@link Ops} falls back to
- * libnd4j otherwise.
+ * BatchNorm and ReLU-gradient passes over NCHW arrays written as plain loops on the arrays' host
+ * memory, for the CPU backend, where libnd4j's kernels for these memory-bound steps are 2-10x
+ * slower than a pass over the data needs to be (BENCHMARKS.md). Each method reads and writes every
+ * element at most twice; channels (or index ranges) are split over {@code
+ * Nd4j.getEnvironment().maxThreads()} tasks. Only for contiguous float32/float64 arrays in host
+ * memory: {@link #applicable} says when; {@link Ops} falls back to libnd4j otherwise.
  */
 final class NchwKernels {
   private static final boolean CPU = Ops.isCpuBackend();
@@ -54,6 +54,148 @@ final class NchwKernels {
   }
 
   /**
+   * Training-mode BatchNorm forward: writes the batch mean and biased variance of x over N, H, W
+   * into mean and var, and y = gamma·(x − mean)/sqrt(var + eps) + beta. One pass for the
+   * statistics (sums of x − K and (x − K)² with K the channel's first value, which keeps the
+   * variance accurate when |mean| ≫ std), one for y.
+   */
+  static void batchNormTraining(
+      INDArray x, INDArray gamma, INDArray beta, INDArray y, INDArray mean, INDArray var,
+      double eps) {
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int hw = (int) (x.length() / ((long) n * c));
+    double[] g = load(gamma);
+    double[] b = load(beta);
+    double[] mu = new double[c];
+    double[] v = new double[c];
+    boolean f32 = x.dataType() == DataType.FLOAT;
+    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
+    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
+    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
+    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
+    double m = (double) n * hw;
+    forChannels(
+        c,
+        x.length(),
+        ch -> {
+          double s1 = 0;
+          double s2 = 0;
+          if (f32) {
+            float k = xf.get(ch * hw);
+            for (int i = 0; i < n; i++) {
+              int base = (i * c + ch) * hw;
+              float a1 = 0;
+              float a2 = 0;
+              for (int j = base; j < base + hw; j++) {
+                float d = xf.get(j) - k;
+                a1 += d;
+                a2 += d * d;
+              }
+              s1 += a1;
+              s2 += a2;
+            }
+            mu[ch] = k + s1 / m;
+          } else {
+            double k = xd.get(ch * hw);
+            for (int i = 0; i < n; i++) {
+              int base = (i * c + ch) * hw;
+              for (int j = base; j < base + hw; j++) {
+                double d = xd.get(j) - k;
+                s1 += d;
+                s2 += d * d;
+              }
+            }
+            mu[ch] = k + s1 / m;
+          }
+          v[ch] = Math.max(0, s2 / m - (s1 / m) * (s1 / m));
+          double scale = g[ch] / Math.sqrt(v[ch] + eps);
+          if (f32) {
+            affineChannel(xf, yf, n, c, hw, ch, mu[ch], scale, b[ch]);
+          } else {
+            affineChannel(xd, yd, n, c, hw, ch, mu[ch], scale, b[ch]);
+          }
+        });
+    store(mu, mean);
+    store(v, var);
+  }
+
+  /**
+   * out = (in − shift[c])·scale[c] + offset[c] per channel: inference-mode BatchNorm, and its
+   * backward (shift = offset = 0). out may alias in.
+   */
+  static void affine(
+      INDArray in, double[] shift, double[] scale, double[] offset, INDArray out) {
+    int n = (int) in.size(0);
+    int c = (int) in.size(1);
+    int hw = (int) (in.length() / ((long) n * c));
+    boolean f32 = in.dataType() == DataType.FLOAT;
+    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
+    FloatBuffer outf = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
+    DoubleBuffer outd = f32 ? null : out.data().asNioDouble();
+    forChannels(
+        c,
+        in.length(),
+        ch -> {
+          if (f32) {
+            affineChannel(inf, outf, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
+          } else {
+            affineChannel(ind, outd, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
+          }
+        });
+  }
+
+  private static void affineChannel(
+      FloatBuffer in, FloatBuffer out, int n, int c, int hw, int ch, double shift, double scale,
+      double offset) {
+    float s = (float) shift;
+    float a = (float) scale;
+    float b = (float) offset;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        out.put(j, (in.get(j) - s) * a + b);
+      }
+    }
+  }
+
+  private static void affineChannel(
+      DoubleBuffer in, DoubleBuffer out, int n, int c, int hw, int ch, double shift, double scale,
+      double offset) {
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        out.put(j, (in.get(j) - shift) * scale + offset);
+      }
+    }
+  }
+
+  /** gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. */
+  static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
+    boolean f32 = y.dataType() == DataType.FLOAT;
+    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
+    FloatBuffer gf = f32 ? gradOut.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? gradIn.data().asNioFloat() : null;
+    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
+    DoubleBuffer gd = f32 ? null : gradOut.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : gradIn.data().asNioDouble();
+    forRanges(
+        Math.toIntExact(y.length()),
+        (from, to) -> {
+          if (f32) {
+            for (int j = from; j < to; j++) {
+              of.put(j, yf.get(j) > 0 ? gf.get(j) : 0f);
+            }
+          } else {
+            for (int j = from; j < to; j++) {
+              od.put(j, yd.get(j) > 0 ? gd.get(j) : 0.0);
+            }
+          }
+        });
+  }
+
+  /**
    * Training-mode BatchNorm backward of y = gamma·(x − mean)/sqrt(var + eps) + beta with mean and
    * (biased) var the batch statistics of x over N, H, W:
    *
@@ -86,6 +228,7 @@ final class NchwKernels {
     DoubleBuffer gxd = f32 ? null : gradIn.data().asNioDouble();
     forChannels(
         c,
+        x.length(),
         ch -> {
           double inv = 1.0 / Math.sqrt(v[ch] + eps);
           if (f32) {
@@ -182,9 +325,31 @@ final class NchwKernels {
     }
   }
 
+  /** Runs body(from, to) over [0, length) split into one contiguous range per thread. */
+  private static void forRanges(int length, RangeBody body) {
+    int parts = (int) Math.max(1, Math.min(length / 16384, maxThreads()));
+    if (parts == 1) {
+      body.run(0, length);
+      return;
+    }
+    IntStream.range(0, parts)
+        .parallel()
+        .forEach(p -> body.run((int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
+  }
+
+  private static int maxThreads() {
+    return Nd4j.getEnvironment().maxThreads();
+  }
+
+  private interface RangeBody {
+    void run(int from, int to);
+  }
+
   /** Runs body(ch) for every channel, the channels split into contiguous ranges over the threads. */
-  private static void forChannels(int channels, java.util.function.IntConsumer body) {
-    int parts = Math.max(1, Math.min(channels, Nd4j.getEnvironment().maxThreads()));
+  private static void forChannels(int channels, long elements, java.util.function.IntConsumer body) {
+    // Below ~16k elements a second thread costs more than it saves.
+    int parts =
+        (int) Math.max(1, Math.min(Math.min(channels, elements / 16384), maxThreads()));
     if (parts == 1) {
       for (int ch = 0; ch < channels; ch++) {
         body.accept(ch);

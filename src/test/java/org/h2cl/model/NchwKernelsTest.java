@@ -67,6 +67,72 @@ class NchwKernelsTest {
     assertTrue(relError(gradBeta, exact[2]) < exactTol, "exact gradBeta");
   }
 
+  @ParameterizedTest(name = "{0} [{1},{2},{3},{3}] mean {4}")
+  @CsvSource({
+    "DOUBLE, 4, 6, 5, 0.7", "DOUBLE, 3, 5, 1, 0.7", "DOUBLE, 16, 32, 4, 50",
+    "FLOAT, 4, 6, 5, 0.7", "FLOAT, 3, 5, 1, 0.7", "FLOAT, 8, 16, 32, 0.7", "FLOAT, 16, 32, 4, 50"
+  })
+  void batchNormForwardMatchesLibnd4j(DataType t, int n, int c, int hw, double shift) {
+    SplittableRandom rng = new SplittableRandom(n * 1000 + c * 10 + hw);
+    INDArray x = random(rng, t, 2.0, shift, n, c, hw, hw);
+    INDArray gamma = random(rng, t, 0.5, 1.0, c);
+    INDArray beta = random(rng, t, 0.5, 0.0, c);
+    INDArray mean = Nd4j.zeros(t, c);
+    INDArray var = Nd4j.zeros(t, c);
+    INDArray y = Nd4j.zeros(t, n, c, hw, hw);
+    NchwKernels.batchNormTraining(x, gamma, beta, y, mean, var, 1e-5);
+
+    INDArray refMean = Nd4j.zeros(t, c);
+    INDArray refVar = Nd4j.zeros(t, c);
+    INDArray refY = Nd4j.zeros(t, n, c, hw, hw);
+    Ops.moments(x, refMean, refVar);
+    Ops.batchNormLibnd4j(x, refMean, refVar, gamma, beta, refY, 1e-5);
+    // shift 50 with std 2: the variance must survive |mean| >> std without cancellation
+    double tol = t == DataType.DOUBLE ? 1e-10 : 1e-5;
+    assertTrue(relError(mean, refMean) < tol, "mean " + relError(mean, refMean));
+    assertTrue(relError(var, refVar) < tol, "var " + relError(var, refVar));
+    assertTrue(relError(y, refY) < tol, "y " + relError(y, refY));
+
+    // Inference mode: the same map with given statistics.
+    INDArray y2 = Nd4j.zeros(t, n, c, hw, hw);
+    Ops.batchNorm(x, refMean, refVar, gamma, beta, y2, 1e-5);
+    assertTrue(relError(y2, refY) < tol, "inference y " + relError(y2, refY));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"DOUBLE", "FLOAT"})
+  void inferenceBackwardAndReluBackwardMatchLibnd4j(DataType t) {
+    SplittableRandom rng = new SplittableRandom(3);
+    int n = 4;
+    int c = 8;
+    INDArray gradOut = random(rng, t, 1.0, 0.0, n, c, 6, 6);
+    INDArray var = random(rng, t, 0.2, 1.0, c);
+    INDArray gamma = random(rng, t, 0.5, 1.0, c);
+    INDArray gradIn = Nd4j.zeros(t, n, c, 6, 6);
+    Ops.batchNormInferenceBackward(gradOut, var, gamma, gradIn, 1e-5);
+    INDArray scale = var.add(1e-5);
+    scale = org.nd4j.linalg.ops.transforms.Transforms.sqrt(scale, false).rdivi(1).muli(gamma);
+    INDArray ref = Nd4j.zeros(t, n, c, 6, 6);
+    Ops.mulPerChannel(gradOut, scale, ref);
+    double tol = t == DataType.DOUBLE ? 1e-12 : 1e-6;
+    assertTrue(relError(gradIn, ref) < tol, "inference backward " + relError(gradIn, ref));
+
+    INDArray y = random(rng, t, 1.0, 0.0, n, c, 6, 6);
+    Ops.reluInPlace(y);
+    INDArray g = Nd4j.zeros(t, n, c, 6, 6);
+    NchwKernels.reluBackward(y, gradOut, g);
+    INDArray refG = Nd4j.zeros(t, n, c, 6, 6);
+    Nd4j.exec(
+        org.nd4j.linalg.api.ops.DynamicCustomOp.builder("relu_bp")
+            .addInputs(y, gradOut)
+            .addOutputs(refG)
+            .addFloatingPointArguments(0.0)
+            .build());
+    assertTrue(relError(g, refG) == 0, "relu backward");
+    NchwKernels.reluBackward(y, gradOut, gradOut); // in place
+    assertTrue(relError(gradOut, refG) == 0, "relu backward in place");
+  }
+
   /** (gradIn, gradGamma, gradBeta) from x̂ = (x − μ)/σ in double, term by term. */
   private static INDArray[] textbookBatchNormBackward(INDArray x, INDArray gamma, INDArray gy,
       double eps) {
