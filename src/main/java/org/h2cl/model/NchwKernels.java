@@ -171,7 +171,10 @@ final class NchwKernels {
     }
   }
 
-  /** gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. */
+  /**
+   * gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. y must
+   * be a ReLU output (no negative values other than −0); NaN in y passes the gradient.
+   */
   static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
     boolean f32 = y.dataType() == DataType.FLOAT;
     FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
@@ -183,13 +186,19 @@ final class NchwKernels {
     forRanges(
         Math.toIntExact(y.length()),
         (from, to) -> {
+          // Branch-free: y's sign is random, and a mispredicted branch per element made this
+          // pass 5x slower. mask = all ones iff y's bits are a positive int (y > 0, -0 excluded).
           if (f32) {
             for (int j = from; j < to; j++) {
-              of.put(j, yf.get(j) > 0 ? gf.get(j) : 0f);
+              int b = Float.floatToRawIntBits(yf.get(j));
+              int mask = (-b >> 31) & ~(b >> 31);
+              of.put(j, Float.intBitsToFloat(Float.floatToRawIntBits(gf.get(j)) & mask));
             }
           } else {
             for (int j = from; j < to; j++) {
-              od.put(j, yd.get(j) > 0 ? gd.get(j) : 0.0);
+              long b = Double.doubleToRawLongBits(yd.get(j));
+              long mask = (-b >> 63) & ~(b >> 63);
+              od.put(j, Double.longBitsToDouble(Double.doubleToRawLongBits(gd.get(j)) & mask));
             }
           }
         });
