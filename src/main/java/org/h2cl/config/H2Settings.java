@@ -4,8 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The whole validated configuration of a run, built once by {@link SettingsLoader} on the driver and
- * shipped to executors as is. Mirrors {@code reference.conf} key by key (kebab-case keys, camelCase fields).
+ * The whole validated configuration of a run, built once by {@link SettingsLoader} on the driver
+ * and shipped to executors as is. Mirrors {@code reference.conf} key by key (kebab-case keys,
+ * camelCase fields).
  *
  * @param rendered the resolved {@code h2} block as JSON, secrets redacted: stored with the results
  */
@@ -81,7 +82,9 @@ public record H2Settings(
       boolean switchOffAtS)
       implements Serializable {
 
-    /** S = selection-fraction x train epochs, kept fractional as the reference does (H2-SPEC §5.3). */
+    /**
+     * S = selection-fraction x train epochs, kept fractional as the reference does (H2-SPEC §5.3).
+     */
     public double selectionEpochs(int trainEpochs) {
       return selectionFraction * trainEpochs;
     }

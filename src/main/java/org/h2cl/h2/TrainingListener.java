@@ -1,9 +1,10 @@
 package org.h2cl.h2;
 
 /**
- * Observes a seed's training without taking part in it: progress, logging, timing. Every method has a
- * no-op default, so an observer implements only what it needs. The trainer calls these in order:
- * seedStarted, then per task taskStarted, (phaseStarted, epochEnded*)*, taskEnded, and finally seedEnded.
+ * Observes a seed's training without taking part in it: progress, logging, timing. Every method has
+ * a no-op default, so an observer implements only what it needs. The trainer calls these in order:
+ * seedStarted, then per task taskStarted, (phaseStarted, epochEnded*)*, taskEnded, and finally
+ * seedEnded.
  */
 public interface TrainingListener {
   TrainingListener NONE = new TrainingListener() {};
@@ -20,7 +21,14 @@ public interface TrainingListener {
    * @param accuracy training accuracy of the epoch in percent
    */
   default void epochEnded(
-      int seed, int task, Phase phase, int epoch, int epochs, double loss, double accuracy, double seconds) {}
+      int seed,
+      int task,
+      Phase phase,
+      int epoch,
+      int epochs,
+      double loss,
+      double accuracy,
+      double seconds) {}
 
   default void taskEnded(int seed, TaskOutcome outcome) {}
 

@@ -20,7 +20,12 @@ final class BasicBlock {
   private INDArray output;
 
   BasicBlock(
-      String name, int in, int out, int stride, DataType dt, List<ConvLayer> convs,
+      String name,
+      int in,
+      int out,
+      int stride,
+      DataType dt,
+      List<ConvLayer> convs,
       List<BatchNormLayer> bns) {
     conv1 = add(convs, new ConvLayer(name + ".conv1", in, out, 3, stride, dt));
     bn1 = add(bns, new BatchNormLayer(bns.size(), out, dt));

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * BatchNorm over the channels of an NCHW array, with PyTorch's semantics (H2-SPEC §2): the batch is
- * normalised with the biased variance, running statistics move by 0.1 towards the batch mean and the
- * unbiased batch variance. Its parameters live in a task's {@link BnBank}, selected per pass.
+ * normalised with the biased variance, running statistics move by 0.1 towards the batch mean and
+ * the unbiased batch variance. Its parameters live in a task's {@link BnBank}, selected per pass.
  */
 public final class BatchNormLayer {
   public static final double EPS = 1e-5;
@@ -17,6 +17,7 @@ public final class BatchNormLayer {
 
   public final int channels;
   final int index;
+
   /** dL/dgamma and dL/dbeta of the last training-mode backward pass. */
   public final INDArray gradGamma;
 
@@ -86,11 +87,22 @@ public final class BatchNormLayer {
   INDArray backward(INDArray gradOut) {
     INDArray gIn =
         inputGrads.computeIfAbsent(
-            (int) lastInput.size(0), b -> Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape()));
+            (int) lastInput.size(0),
+            b -> Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape()));
     if (lastTraining) {
       Ops.batchNormBackward(
-          lastInput, batchMean, batchVar, bank.gamma[index], bank.beta[index], gradOut, gIn,
-          gradMean, gradVar, gradGamma, gradBeta, EPS);
+          lastInput,
+          batchMean,
+          batchVar,
+          bank.gamma[index],
+          bank.beta[index],
+          gradOut,
+          gIn,
+          gradMean,
+          gradVar,
+          gradGamma,
+          gradBeta,
+          EPS);
     } else {
       // Inference mode is a per-channel affine map: dy/dx = gamma / sqrt(runningVar + eps).
       Ops.batchNormInferenceBackward(gradOut, bank.runningVar[index], bank.gamma[index], gIn, EPS);

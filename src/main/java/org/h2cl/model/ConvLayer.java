@@ -18,8 +18,10 @@ public final class ConvLayer {
   public final int kernel;
   public final int stride;
   public final int pad;
+
   /** The one copy of the weights, [out, in, k, k]. */
   public final INDArray weight;
+
   /** dL/d(effective weight) of the last backward pass. */
   public final INDArray grad;
 

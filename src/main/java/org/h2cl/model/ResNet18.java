@@ -10,8 +10,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * CIFAR ResNet-18 with one shared trunk of maskable convolutions, per-task heads and per-task
- * BatchNorm banks (H2-SPEC §2). It owns the activation and gradient buffers, allocated once per batch
- * size and reused; the caller chooses the head, the bank, the masks and the BN mode of each pass.
+ * BatchNorm banks (H2-SPEC §2). It owns the activation and gradient buffers, allocated once per
+ * batch size and reused; the caller chooses the head, the bank, the masks and the BN mode of each
+ * pass.
  */
 public final class ResNet18 {
   public static final int IMAGE = 32;
@@ -41,7 +42,9 @@ public final class ResNet18 {
     this(baseWidth, stemRelu, classesPerTask, DataType.FLOAT);
   }
 
-  /** float32 is the product's type (the fast oneDNN/cuDNN paths); float64 serves gradient checks. */
+  /**
+   * float32 is the product's type (the fast oneDNN/cuDNN paths); float64 serves gradient checks.
+   */
   public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType) {
     this.dataType = dataType;
     this.baseWidth = baseWidth;
@@ -55,7 +58,9 @@ public final class ResNet18 {
       int width = baseWidth << stage;
       for (int b = 0; b < 2; b++) {
         int stride = (stage > 0 && b == 0) ? 2 : 1;
-        blocks.add(new BasicBlock("layer" + (stage + 1) + "." + b, in, width, stride, dataType, convs, bns));
+        blocks.add(
+            new BasicBlock(
+                "layer" + (stage + 1) + "." + b, in, width, stride, dataType, convs, bns));
         in = width;
       }
     }
@@ -89,7 +94,9 @@ public final class ResNet18 {
     return convs.stream().mapToInt(c -> Math.toIntExact(c.size())).toArray();
   }
 
-  /** PyTorch's default conv init: uniform in ±1/sqrt(fan_in), layer after layer from one generator. */
+  /**
+   * PyTorch's default conv init: uniform in ±1/sqrt(fan_in), layer after layer from one generator.
+   */
   public void initialiseConvs(SplittableRandom rng) {
     for (ConvLayer c : convs) {
       c.weight.assign(
@@ -133,15 +140,16 @@ public final class ResNet18 {
     trunkOut = h;
     INDArray p = pooled.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
     p.assign(h.mean(2, 3));
-    INDArray z = logits.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, head.classes()));
+    INDArray z =
+        logits.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, head.classes()));
     Nd4j.gemm(p, head.weight, z, false, true, 1.0, 0.0);
     z.addiRowVector(head.bias);
     return z;
   }
 
   /**
-   * Backward pass of the last forward: fills every conv's grad (w.r.t. its effective weight), the BN
-   * layers' gamma/beta grads (training mode) and the head's grads.
+   * Backward pass of the last forward: fills every conv's grad (w.r.t. its effective weight), the
+   * BN layers' gamma/beta grads (training mode) and the head's grads.
    */
   public void backward(INDArray gradLogits) {
     int n = (int) gradLogits.size(0);
@@ -151,7 +159,8 @@ public final class ResNet18 {
     INDArray gp = poolGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
     Nd4j.gemm(gradLogits, head.weight, gp, false, false, 1.0, 0.0);
     // Global average pooling spreads each feature's gradient evenly over its H×W positions.
-    INDArray g = featureGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, trunkOut.shape()));
+    INDArray g =
+        featureGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, trunkOut.shape()));
     long hw = trunkOut.size(2) * trunkOut.size(3);
     g.assign(gp.reshape(n, features, 1, 1).broadcast(trunkOut.shape())).divi(hw);
     for (int i = blocks.size() - 1; i >= 0; i--) {

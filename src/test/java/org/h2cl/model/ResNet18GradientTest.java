@@ -23,8 +23,15 @@ class ResNet18GradientTest {
   }
 
   /** Checks d loss / d param[i] for a few entries; returns how many were checked. */
-  private static int check(ResNet18 net, INDArray x, int[] y, boolean training, INDArray param,
-      INDArray analytic, SplittableRandom rng, String what) {
+  private static int check(
+      ResNet18 net,
+      INDArray x,
+      int[] y,
+      boolean training,
+      INDArray param,
+      INDArray analytic,
+      SplittableRandom rng,
+      String what) {
     int checked = 0;
     INDArray flat = param.reshape(param.length());
     INDArray grad = analytic.dup().reshape(analytic.length());
@@ -42,7 +49,7 @@ class ResNet18GradientTest {
       net.refreshWeights();
       double numeric = (up - down) / (2 * h);
       double a = grad.getDouble(i);
-            assertEquals(numeric, a, 1e-6 + 1e-4 * Math.abs(numeric), what + "[" + i + "]");
+      assertEquals(numeric, a, 1e-6 + 1e-4 * Math.abs(numeric), what + "[" + i + "]");
       checked++;
     }
     return checked;
@@ -65,7 +72,8 @@ class ResNet18GradientTest {
     Head head = net.newHead(2, rng);
     net.use(head, bank);
     net.setActiveMasks(null);
-    INDArray x = Init.normal(rng, 4 * 3 * 32 * 32, 1.0).reshape(4, 3, 32, 32).castTo(DataType.DOUBLE);
+    INDArray x =
+        Init.normal(rng, 4 * 3 * 32 * 32, 1.0).reshape(4, 3, 32, 32).castTo(DataType.DOUBLE);
     int[] y = {0, 1, 1, 0};
 
     BnBank frozen = bank.copy();
@@ -73,7 +81,8 @@ class ResNet18GradientTest {
     INDArray g = Nd4j.zerosLike(z);
     SoftmaxCrossEntropy.lossAndGradient(z, y, g);
     net.backward(g);
-    // Training-mode forwards move the running statistics; put them back so every pass sees the same net.
+    // Training-mode forwards move the running statistics; put them back so every pass sees the same
+    // net.
     net.use(head, frozen);
 
     int checked = 0;
@@ -84,8 +93,10 @@ class ResNet18GradientTest {
     checked += check(net, x, y, training, head.bias, net.headBiasGrad, rng, "head.bias");
     if (training) {
       for (BatchNormLayer bn : net.batchNorms()) {
-        checked += check(net, x, y, true, frozen.gamma[bn.index], bn.gradGamma, rng, "gamma" + bn.index);
-        checked += check(net, x, y, true, frozen.beta[bn.index], bn.gradBeta, rng, "beta" + bn.index);
+        checked +=
+            check(net, x, y, true, frozen.gamma[bn.index], bn.gradGamma, rng, "gamma" + bn.index);
+        checked +=
+            check(net, x, y, true, frozen.beta[bn.index], bn.gradBeta, rng, "beta" + bn.index);
       }
     }
     assertTrue(checked >= 60);

@@ -1,0 +1,236 @@
+package org.h2cl.checkpoint;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The checkpoints of a run: one {@link ArrayBundle} per seed and finished task, laid out as {@code
+ * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system. Every bundle saved carries the run's
+ * {@link Fingerprint}, its seed and its task, and {@link #load} refuses one whose values differ.
+ *
+ * <p>Serializable so that it can travel to executors: it holds only the folder URI and the
+ * fingerprint, and opens the file system lazily (with a default Hadoop {@link Configuration}) where
+ * it is used.
+ */
+public final class CheckpointStore implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Metadata keys the store writes into every bundle. */
+  public static final String FINGERPRINT_KEY = "h2.fingerprint";
+
+  public static final String SEED_KEY = "h2.seed";
+  public static final String TASK_KEY = "h2.task";
+
+  private static final Pattern SEED_DIR = Pattern.compile("seed=(\\d+)");
+  private static final Pattern TASK_FILE = Pattern.compile("task=(\\d+)\\.h2ckpt");
+
+  private final String uri;
+  private final String fingerprint;
+  private transient FileSystem fs;
+
+  /**
+   * @param uri the checkpoint folder (any Hadoop file system URI); need not exist yet
+   * @param fingerprint identity of the setup, normally {@link Fingerprint#of}
+   */
+  public CheckpointStore(String uri, String fingerprint) {
+    if (uri == null || uri.isBlank()) {
+      throw new IllegalArgumentException("checkpoint uri must not be empty");
+    }
+    this.uri = uri;
+    this.fingerprint = fingerprint;
+  }
+
+  public String uri() {
+    return uri;
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** Where the checkpoint of {@code seed} after {@code task} lives. */
+  public Path path(int seed, int task) {
+    return new Path(seedDir(seed), "task=" + task + ".h2ckpt");
+  }
+
+  private Path seedDir(int seed) {
+    return new Path(uri, "seed=" + seed);
+  }
+
+  /**
+   * Saves {@code bundle} as the checkpoint of {@code seed} after {@code task} (1-based), first
+   * adding the fingerprint, seed and task to its metadata. The file appears whole or not at all.
+   */
+  public void save(int seed, int task, ArrayBundle bundle) {
+    bundle
+        .putMeta(FINGERPRINT_KEY, fingerprint)
+        .putMeta(SEED_KEY, Integer.toString(seed))
+        .putMeta(TASK_KEY, Integer.toString(task));
+    bundle.write(fs(), path(seed, task));
+  }
+
+  /**
+   * The last task of {@code seed} that has a checkpoint, or empty when it has none. Files appear
+   * only once complete (see {@link ArrayBundle#write}), so a listed file is whole; {@link #load}
+   * still verifies its checksum and fingerprint.
+   */
+  public OptionalInt latestTask(int seed) {
+    return tasks(seed).stream().mapToInt(Integer::intValue).max();
+  }
+
+  private List<Integer> tasks(int seed) {
+    List<Integer> tasks = new ArrayList<>();
+    for (FileStatus f : list(seedDir(seed))) {
+      Matcher m = TASK_FILE.matcher(f.getPath().getName());
+      if (f.isFile() && m.matches()) {
+        tasks.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    return tasks;
+  }
+
+  /**
+   * Reads the checkpoint of {@code seed} after {@code task}.
+   *
+   * @throws CheckpointException when it is missing, corrupted, or belongs to another seed, task or
+   *     setup (fingerprint)
+   */
+  public ArrayBundle load(int seed, int task) {
+    Path p = path(seed, task);
+    try {
+      if (!fs().exists(p)) {
+        throw new CheckpointException(
+            "no checkpoint of seed " + seed + " after task " + task + ": " + p + " does not exist");
+      }
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read checkpoint " + p + ": " + e, e);
+    }
+    ArrayBundle b = ArrayBundle.read(fs(), p);
+    check(p, b.metadata(), seed, task);
+    return b;
+  }
+
+  private void check(Path p, Map<String, String> meta, int seed, int task) {
+    String found = meta.get(FINGERPRINT_KEY);
+    if (found == null) {
+      throw new CheckpointException(
+          "checkpoint "
+              + p
+              + " has no fingerprint; it was not written by this project's "
+              + "CheckpointStore");
+    }
+    if (!found.equals(fingerprint)) {
+      throw new CheckpointException(
+          "checkpoint "
+              + p
+              + " was written under a different configuration or code version "
+              + "(fingerprint "
+              + abbreviate(found)
+              + ", this run "
+              + abbreviate(fingerprint)
+              + "), so this run cannot resume from it. Write to another folder (h2.output.uri, or "
+              + "h2.checkpoint.uri), or set h2.output.overwrite=true to delete the old output and "
+              + "checkpoints and start over.");
+    }
+    String expected = "seed " + seed + " task " + task;
+    String actual = "seed " + meta.get(SEED_KEY) + " task " + meta.get(TASK_KEY);
+    if (!expected.equals(actual)) {
+      throw new CheckpointException(
+          "checkpoint " + p + " holds " + actual + ", expected " + expected + " from its name");
+    }
+  }
+
+  private static String abbreviate(String fingerprint) {
+    return fingerprint.length() > 12 ? fingerprint.substring(0, 12) + "…" : fingerprint;
+  }
+
+  /**
+   * Checks, from metadata alone, that every seed's latest checkpoint carries this store's
+   * fingerprint; cheap enough for the driver to run before it starts any training.
+   *
+   * @throws CheckpointException on the first mismatch, saying how to proceed
+   */
+  public void verifyFingerprints() {
+    for (int seed : seeds()) {
+      OptionalInt latest = latestTask(seed);
+      if (latest.isPresent()) {
+        Path p = path(seed, latest.getAsInt());
+        check(p, ArrayBundle.readMetadata(fs(), p), seed, latest.getAsInt());
+      }
+    }
+  }
+
+  /** Whether no seed has any checkpoint here. */
+  public boolean isEmpty() {
+    return seeds().stream().allMatch(s -> tasks(s).isEmpty());
+  }
+
+  /** Seeds that have a folder here. */
+  public List<Integer> seeds() {
+    List<Integer> seeds = new ArrayList<>();
+    for (FileStatus f : list(new Path(uri))) {
+      Matcher m = SEED_DIR.matcher(f.getPath().getName());
+      if (f.isDirectory() && m.matches()) {
+        seeds.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    seeds.sort(null);
+    return seeds;
+  }
+
+  /**
+   * Deletes every seed's checkpoints, then the folder itself if nothing else is left in it. Only
+   * the {@code seed=<s>} folders are touched, so a mistyped URI cannot wipe unrelated files.
+   */
+  public void deleteAll() {
+    Path root = new Path(uri);
+    try {
+      for (int seed : seeds()) {
+        fs().delete(seedDir(seed), true);
+      }
+      if (fs().exists(root) && fs().listStatus(root).length == 0) {
+        fs().delete(root, false);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException("cannot delete checkpoints under " + uri + ": " + e, e);
+    }
+  }
+
+  private FileStatus[] list(Path dir) {
+    try {
+      return fs().listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return new FileStatus[0];
+    } catch (IOException e) {
+      throw new CheckpointException("cannot list checkpoints in " + dir + ": " + e, e);
+    }
+  }
+
+  private FileSystem fs() {
+    if (fs == null) {
+      try {
+        fs = new Path(uri).getFileSystem(new Configuration());
+      } catch (IOException e) {
+        throw new CheckpointException("cannot open the file system of checkpoint folder " + uri, e);
+      }
+    }
+    return fs;
+  }
+
+  @Override
+  public String toString() {
+    return "CheckpointStore(" + uri + ")";
+  }
+}

@@ -1,0 +1,72 @@
+package org.h2cl.config;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The resolved config as JSON for the results, without secrets. */
+final class Redaction {
+
+  private static final Set<String> SECRET_WORDS =
+      Set.of("password", "secret", "token", "credential", "access-key", "accesskey", "access_key");
+
+  /** The user-info part of {@code scheme://user:pass@host/...}. */
+  private static final Pattern URI_USER_INFO = Pattern.compile("(?<=://)[^/@\\s?#]+@");
+
+  private Redaction() {}
+
+  /**
+   * {@code {"root": block}} as compact JSON with secrets redacted; fed back as a conf file it loads
+   * the same settings.
+   */
+  static String render(String root, ConfigObject block) {
+    ConfigValue redacted = redact(root, block);
+    return ConfigFactory.empty()
+        .withValue(root, redacted)
+        .root()
+        .render(ConfigRenderOptions.concise());
+  }
+
+  /** Replaces values of secret-looking keys by "***" and the user-info of URIs by "***". */
+  static ConfigValue redact(String key, ConfigValue value) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    boolean secret = SECRET_WORDS.stream().anyMatch(lower::contains);
+    switch (value.valueType()) {
+      case OBJECT -> {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : ((ConfigObject) value).entrySet()) {
+          // Everything below a secret key is secret too.
+          copy.put(e.getKey(), redact(secret ? key : e.getKey(), e.getValue()));
+        }
+        return ConfigValueFactory.fromMap(copy);
+      }
+      case LIST -> {
+        List<Object> copy = new ArrayList<>();
+        for (Object element : (List<?>) value) {
+          copy.add(redact(key, (ConfigValue) element));
+        }
+        return ConfigValueFactory.fromIterable(copy);
+      }
+      case NULL -> {
+        return value;
+      }
+      case STRING -> {
+        String s = (String) value.unwrapped();
+        return ConfigValueFactory.fromAnyRef(
+            secret ? "***" : URI_USER_INFO.matcher(s).replaceAll("***@"));
+      }
+      default -> {
+        return secret ? ConfigValueFactory.fromAnyRef("***") : value;
+      }
+    }
+  }
+}

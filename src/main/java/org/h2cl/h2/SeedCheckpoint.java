@@ -1,0 +1,135 @@
+package org.h2cl.h2;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.h2cl.checkpoint.ArrayBundle;
+import org.h2cl.checkpoint.CheckpointException;
+
+/**
+ * Writes a {@link TrainerSnapshot} as named primitive arrays of an {@link ArrayBundle} and reads it
+ * back: a format that cannot run code when loaded. Names are flat, e.g. {@code conv.3}, {@code
+ * bank.2.gamma.7}, {@code outcome.2.pi}.
+ */
+final class SeedCheckpoint {
+  private SeedCheckpoint() {}
+
+  static ArrayBundle write(TrainerSnapshot s) {
+    ArrayBundle b = new ArrayBundle();
+    b.put("layers", new int[] {s.convWeights().length});
+    for (int l = 0; l < s.convWeights().length; l++) {
+      b.put("conv." + l, s.convWeights()[l]);
+    }
+    OwnershipState o = s.ownership();
+    b.put("ownership.layer-sizes", o.layerSizes());
+    b.put("ownership.last-finished", new int[] {o.lastFinished()});
+    for (int l = 0; l < o.owner().length; l++) {
+      b.put("owner." + l, o.owner()[l]);
+    }
+    int tasks = s.finishedTasks();
+    b.put("tasks", new int[] {tasks});
+    for (int k = 1; k <= tasks; k++) {
+      String p = "task." + k + ".";
+      OwnershipState.TaskReuse r = o.reuse()[k - 1];
+      if (r != null) {
+        b.put(p + "reuse.params", new double[] {r.selectionEpochs(), r.divisor()});
+        for (int l = 0; l < r.counters().length; l++) {
+          b.put(p + "reuse." + l, r.counters()[l]);
+        }
+      }
+      b.put(p + "head.weight", s.heads().get(k - 1).weight());
+      b.put(p + "head.bias", s.heads().get(k - 1).bias());
+      TrainerSnapshot.BankArrays bank = s.banks().get(k - 1);
+      for (int i = 0; i < bank.gamma().length; i++) {
+        b.put(p + "bn." + i + ".gamma", bank.gamma()[i]);
+        b.put(p + "bn." + i + ".beta", bank.beta()[i]);
+        b.put(p + "bn." + i + ".mean", bank.runningMean()[i]);
+        b.put(p + "bn." + i + ".var", bank.runningVar()[i]);
+      }
+      TaskOutcome t = s.outcomes().get(k - 1);
+      b.put(
+          p + "outcome",
+          new double[] {
+            t.task(), t.accAfterTask(), t.ownedFraction(), t.reusedFraction(), t.trainSeconds()
+          });
+      b.put(p + "pi", t.association());
+      b.put(p + "logits", t.associationLogits());
+    }
+    List<AccuracyCell> cells = s.accuracyMatrix();
+    double[] m = new double[cells.size() * 3];
+    for (int i = 0; i < cells.size(); i++) {
+      m[3 * i] = cells.get(i).afterTask();
+      m[3 * i + 1] = cells.get(i).task();
+      m[3 * i + 2] = cells.get(i).accuracy();
+    }
+    b.put("accuracy-matrix", m);
+    return b;
+  }
+
+  static TrainerSnapshot read(ArrayBundle b, int bnLayers) {
+    try {
+      int layers = b.ints("layers")[0];
+      float[][] weights = new float[layers][];
+      byte[][] owner = new byte[layers][];
+      for (int l = 0; l < layers; l++) {
+        weights[l] = b.floats("conv." + l);
+        owner[l] = b.bytes("owner." + l);
+      }
+      int tasks = b.ints("tasks")[0];
+      OwnershipState.TaskReuse[] reuse = new OwnershipState.TaskReuse[tasks];
+      List<TrainerSnapshot.HeadArrays> heads = new ArrayList<>();
+      List<TrainerSnapshot.BankArrays> banks = new ArrayList<>();
+      List<TaskOutcome> outcomes = new ArrayList<>();
+      for (int k = 1; k <= tasks; k++) {
+        String p = "task." + k + ".";
+        if (b.contains(p + "reuse.params")) {
+          double[] params = b.doubles(p + "reuse.params");
+          short[][] counters = new short[layers][];
+          for (int l = 0; l < layers; l++) {
+            counters[l] = b.shorts(p + "reuse." + l);
+          }
+          reuse[k - 1] = new OwnershipState.TaskReuse(counters, params[0], (int) params[1]);
+        }
+        heads.add(
+            new TrainerSnapshot.HeadArrays(b.floats(p + "head.weight"), b.floats(p + "head.bias")));
+        float[][] gamma = new float[bnLayers][];
+        float[][] beta = new float[bnLayers][];
+        float[][] mean = new float[bnLayers][];
+        float[][] var = new float[bnLayers][];
+        for (int i = 0; i < bnLayers; i++) {
+          gamma[i] = b.floats(p + "bn." + i + ".gamma");
+          beta[i] = b.floats(p + "bn." + i + ".beta");
+          mean[i] = b.floats(p + "bn." + i + ".mean");
+          var[i] = b.floats(p + "bn." + i + ".var");
+        }
+        banks.add(new TrainerSnapshot.BankArrays(gamma, beta, mean, var));
+        double[] o = b.doubles(p + "outcome");
+        if ((int) o[0] != k) {
+          throw new IllegalArgumentException(
+              "outcome of task " + k + " is labelled task " + (int) o[0]);
+        }
+        outcomes.add(
+            new TaskOutcome(
+                k,
+                o[1],
+                Double.NaN,
+                o[2],
+                o[3],
+                b.doubles(p + "pi"),
+                b.doubles(p + "logits"),
+                o[4]));
+      }
+      double[] m = b.doubles("accuracy-matrix");
+      List<AccuracyCell> cells = new ArrayList<>();
+      for (int i = 0; i + 2 < m.length; i += 3) {
+        cells.add(new AccuracyCell((int) m[i], (int) m[i + 1], m[i + 2]));
+      }
+      OwnershipState ownership =
+          new OwnershipState(
+              b.ints("ownership.layer-sizes"), b.ints("ownership.last-finished")[0], owner, reuse);
+      return new TrainerSnapshot(weights, ownership, heads, banks, outcomes, cells);
+    } catch (IllegalArgumentException | NullPointerException | ArrayIndexOutOfBoundsException e) {
+      throw new CheckpointException(
+          "checkpoint " + b.source() + " is not a valid H2 seed state: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.h2cl.h2;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.hadoop.conf.Configuration;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.config.H2Settings;
+import org.h2cl.data.TaskData;
+import org.h2cl.data.TaskDataLoader;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One seed from start (or from its last checkpoint) to its results. Knows nothing of Spark: the job
+ * calls it once per seed after binding threads and device; tests call it directly.
+ */
+public final class SeedRunner {
+  private SeedRunner() {}
+
+  /**
+   * Trains every task of the seed, resuming after the latest checkpoint of {@code checkpoints} and
+   * saving one after each finished task; then re-evaluates every task (zero-forgetting check).
+   */
+  public static SeedResult run(
+      H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
+    long start = System.currentTimeMillis();
+    // Read once per JVM and shared by the seeds that run in it.
+    List<TaskData> tasks = TaskDataLoader.load(settings.data(), new Configuration());
+    H2Trainer trainer = new H2Trainer(settings, tasks, seed, listener);
+    OptionalInt last = checkpoints.latestTask(seed);
+    int resumed = 0;
+    if (last.isPresent()) {
+      resumed = last.getAsInt();
+      trainer.restore(
+          SeedCheckpoint.read(checkpoints.load(seed, resumed), trainer.batchNormLayers()));
+    }
+    listener.seedStarted(seed, tasks.size(), resumed);
+    for (int t = resumed + 1; t <= tasks.size(); t++) {
+      TaskOutcome outcome = trainer.runTask(t);
+      checkpoints.save(seed, t, SeedCheckpoint.write(trainer.snapshot()));
+      listener.taskEnded(seed, outcome);
+    }
+    List<TaskOutcome> outcomes = trainer.evaluateAll();
+    SeedResult result =
+        new SeedResult(
+            seed,
+            outcomes,
+            trainer.accuracyMatrix(),
+            backendName(),
+            deviceName(),
+            Nd4j.getEnvironment().maxMasterThreads(),
+            resumed,
+            start,
+            System.currentTimeMillis());
+    listener.seedEnded(result);
+    return result;
+  }
+
+  static String backendName() {
+    String name = Nd4j.getBackend().getClass().getSimpleName();
+    return name.toLowerCase().contains("cpu") ? "cpu" : "cuda";
+  }
+
+  static String deviceName() {
+    return "cuda".equals(backendName())
+        ? "cuda:" + Nd4j.getAffinityManager().getDeviceForCurrentThread()
+        : "cpu";
+  }
+}

@@ -1,0 +1,33 @@
+package org.h2cl.results;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the {@code run} table records besides the seeds' own results.
+ *
+ * @param configJson the resolved settings ({@code H2Settings.rendered()})
+ * @param master the Spark master the run used
+ * @param failures seeds that failed for good; a run with failures is not complete
+ */
+public record RunInfo(
+    String runId,
+    Instant startedAt,
+    Instant endedAt,
+    String configJson,
+    String fingerprint,
+    Versions versions,
+    String master,
+    String outputUri,
+    String checkpointUri,
+    List<SeedFailure> failures) {
+
+  public RunInfo {
+    failures = List.copyOf(failures);
+  }
+
+  /** Whether every seed finished; only then does the output get its finished-run marker. */
+  public boolean complete() {
+    return failures.isEmpty();
+  }
+}

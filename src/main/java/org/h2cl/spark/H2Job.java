@@ -1,0 +1,312 @@
+package org.h2cl.spark;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.spark.util.SparkUtils;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.checkpoint.Fingerprint;
+import org.h2cl.config.H2Settings;
+import org.h2cl.config.H2Settings.DataSettings;
+import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.data.CifarDownloader;
+import org.h2cl.data.DataException;
+import org.h2cl.data.SyntheticCifar;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.SeedRunner;
+import org.h2cl.results.OutputFolder;
+import org.h2cl.results.PaperTable;
+import org.h2cl.results.ResultTables;
+import org.h2cl.results.ResultsException;
+import org.h2cl.results.RunInfo;
+import org.h2cl.results.SeedFailure;
+import org.h2cl.results.Versions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver: checks the output folder, runs every seed as a Spark task, writes the result tables
+ * and prints the paper's table.
+ *
+ * <p>Each seed runs as its own Spark job of one task, all submitted at once from driver threads, so
+ * Spark spreads them over the task slots (one per GPU) like the partitions of one job would.
+ * Separate jobs keep a seed that fails for good (after Spark's retries, or because its executor
+ * died) from aborting the others: each job's result arrives on its own, the failed seed is
+ * reported, and the others' results are written.
+ */
+public final class H2Job {
+
+  private static final Logger LOG = LoggerFactory.getLogger(H2Job.class);
+
+  /** ND4J's registrator (for INDArrays, if any ever travel) and ours for the result records. */
+  static final String KRYO_REGISTRATORS =
+      "org.nd4j.kryo.Nd4jRegistrator," + H2KryoRegistrator.class.getName();
+
+  private H2Job() {}
+
+  /**
+   * The Spark configuration of a run. What spark-submit set (as system properties) wins; otherwise
+   * the master, app name and UI switch come from {@code settings}. In local mode the driver binds
+   * to 127.0.0.1. Kryo always, with ND4J's registrator and ours.
+   */
+  static SparkConf sparkConf(H2Settings settings) {
+    SparkConf conf = new SparkConf();
+    conf.setIfMissing("spark.master", settings.spark().master());
+    conf.setIfMissing("spark.app.name", settings.spark().appName());
+    if (conf.get("spark.master").startsWith("local")) {
+      // No network needed on one machine; the host's name may not even resolve.
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    }
+    conf.setIfMissing("spark.ui.enabled", Boolean.toString(settings.spark().ui()));
+    // The only shuffles are the summary's aggregations over a few dozen rows.
+    conf.setIfMissing("spark.sql.shuffle.partitions", "2");
+    conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.set("spark.kryo.registrator", KRYO_REGISTRATORS);
+    return conf;
+  }
+
+  /** A Spark session configured by {@link #sparkConf}, or the one already running. */
+  public static SparkSession session(H2Settings settings) {
+    return SparkSession.builder().config(sparkConf(settings)).getOrCreate();
+  }
+
+  /**
+   * Runs the whole job: a Spark session from {@code settings} (or spark-submit's), every seed
+   * trained by {@link SeedRunner}, the tables, the printed summary; the session is stopped at the
+   * end.
+   *
+   * @param options test-only switches; {@link JobOptions#none()} for real runs
+   */
+  public static JobReport run(H2Settings settings, JobOptions options) {
+    SparkSession spark = session(settings);
+    try {
+      return run(spark, settings, options, SeedRunner::run);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * Runs every seed of {@code settings} with {@code trainer} on {@code spark}, writes the tables
+   * under {@code h2.output.uri} and prints the summary.
+   *
+   * @throws ResultsException when the output holds a finished run and overwrite is off (nothing is
+   *     changed then)
+   * @throws org.h2cl.checkpoint.CheckpointException when existing checkpoints belong to another
+   *     setup
+   */
+  public static JobReport run(
+      SparkSession spark, H2Settings settings, JobOptions options, SeedTrainer trainer) {
+    Instant started = Instant.now();
+    String runId = runId(started);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
+    String fingerprint = Fingerprint.of(settings, Versions.project());
+    CheckpointStore checkpoints =
+        new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
+    prepareOutput(out, checkpoints, settings.output().overwrite());
+    prepareData(settings.data(), hadoop);
+    checkKryo(spark);
+
+    LOG.info(
+        "run {}: seeds {} on {}, output {}",
+        runId,
+        settings.seeds(),
+        spark.sparkContext().master(),
+        out.uri());
+    SeedTask task = new SeedTask(settings, checkpoints, options, trainer);
+    List<SeedResult> results = new ArrayList<>();
+    List<SeedFailure> failures = new ArrayList<>();
+    trainSeeds(spark, settings.seeds(), task, results, failures);
+
+    RunInfo info =
+        new RunInfo(
+            runId,
+            started,
+            Instant.now(),
+            settings.rendered(),
+            fingerprint,
+            Versions.current(spark.version()),
+            spark.sparkContext().master(),
+            out.uri(),
+            checkpoints.uri(),
+            failures);
+    List<Row> summary = ResultTables.write(spark, results, info, out.uri());
+    String table = PaperTable.format(summary);
+    System.out.print(table);
+    System.out.println("Results: " + out.uri() + (info.complete() ? "" : " (unfinished run)"));
+    return new JobReport(runId, out.uri(), results, failures, table);
+  }
+
+  /**
+   * Makes the output folder ready: a finished run is refused unless {@code overwrite}; with {@code
+   * overwrite} every earlier result table and checkpoint is deleted; otherwise the checkpoints of
+   * an unfinished run are kept for resuming, once their fingerprints are checked.
+   */
+  static void prepareOutput(OutputFolder out, CheckpointStore checkpoints, boolean overwrite) {
+    if (out.isFinished() && !overwrite) {
+      throw new ResultsException(
+          "output "
+              + out.uri()
+              + " holds a finished run ("
+              + out.markerText().orElse("").replace('\n', ' ')
+              + "). Choose another h2.output.uri, or set h2.output.overwrite=true to replace it.");
+    }
+    if (overwrite) {
+      LOG.info(
+          "h2.output.overwrite=true: deleting earlier results and checkpoints in {}", out.uri());
+      out.clearResults();
+      checkpoints.deleteAll();
+    } else if (!checkpoints.isEmpty()) {
+      checkpoints.verifyFingerprints();
+      LOG.info(
+          "resuming an unfinished run from the checkpoints of seeds {} in {}",
+          checkpoints.seeds(),
+          checkpoints.uri());
+    }
+  }
+
+  /**
+   * Downloads or generates the data set once, on the driver, before any seed starts: ten executors
+   * must not all fetch the archive, and a missing data set is one clear error rather than every
+   * seed's failed attempts. Executors find the files present (their own check is then a listing).
+   *
+   * @throws DataException when the data cannot be provided
+   */
+  static void prepareData(DataSettings data, Configuration hadoop) {
+    if (data.source() == DataSource.SYNTHETIC) {
+      SyntheticCifar.ensure(data, hadoop);
+    } else {
+      CifarDownloader.ensure(data, hadoop);
+    }
+  }
+
+  /**
+   * Runs one single-task Spark job per seed, all at once, and sorts what comes back into results
+   * and failures.
+   */
+  private static void trainSeeds(
+      SparkSession spark,
+      List<Integer> seeds,
+      SeedTask task,
+      List<SeedResult> results,
+      List<SeedFailure> failures) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            seeds.size(),
+            r -> {
+              Thread t = new Thread(r, "h2-seed-job");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Map<Integer, Future<SeedResult>> jobs = new LinkedHashMap<>();
+      for (int seed : seeds) {
+        jobs.put(
+            seed,
+            pool.submit(
+                () -> {
+                  jsc.setJobDescription("H2 seed " + seed);
+                  return jsc.parallelize(List.of(seed), 1).map(task).collect().get(0);
+                }));
+      }
+      for (Map.Entry<Integer, Future<SeedResult>> job : jobs.entrySet()) {
+        try {
+          results.add(job.getValue().get());
+        } catch (ExecutionException e) {
+          SeedFailure f = new SeedFailure(job.getKey(), describe(e.getCause()));
+          LOG.error("seed {} failed: {}", f.seed(), f.error());
+          failures.add(f);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      spark.sparkContext().cancelAllJobs();
+      throw new IllegalStateException("interrupted while waiting for the seeds", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * One line saying why a seed failed: the task's own exception when Spark passed it back, else the
+   * first line of Spark's message.
+   */
+  static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = String.valueOf(root.getMessage());
+    if (root instanceof SparkException) {
+      int i = msg.indexOf(MOST_RECENT);
+      return firstLine(i < 0 ? msg : msg.substring(i + MOST_RECENT.length()));
+    }
+    return root.getClass().getName() + ": " + firstLine(msg);
+  }
+
+  private static final String MOST_RECENT = "most recent failure: ";
+
+  private static String firstLine(String s) {
+    return s.lines().findFirst().orElse("");
+  }
+
+  /**
+   * Runs DL4J's check that Kryo can ship INDArrays. It makes an INDArray on the driver, which needs
+   * ND4J's backend there; a driver that cannot load it (a CPU-only driver of a CUDA build) only
+   * skips the check.
+   */
+  private static void checkKryo(SparkSession spark) {
+    boolean ok;
+    try {
+      ok =
+          SparkUtils.checkKryoConfiguration(
+              JavaSparkContext.fromSparkContext(spark.sparkContext()), LOG);
+    } catch (RuntimeException | LinkageError e) {
+      if (String.valueOf(e.getMessage()).contains("Kryo")) {
+        throw e;
+      }
+      LOG.warn(
+          "could not check the Kryo configuration on the driver (ND4J did not load): {}",
+          e.toString());
+      return;
+    }
+    if (!ok) {
+      throw new IllegalStateException("the Kryo configuration cannot ship INDArrays");
+    }
+  }
+
+  private static String qualified(String uri, Configuration hadoop) {
+    try {
+      Path p = new Path(uri);
+      return p.getFileSystem(hadoop).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new ResultsException("cannot open the file system of " + uri + ": " + e, e);
+    }
+  }
+
+  private static String runId(Instant started) {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started)
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

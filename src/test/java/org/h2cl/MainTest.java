@@ -1,0 +1,130 @@
+package org.h2cl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.h2cl.checkpoint.CheckpointException;
+import org.h2cl.config.H2Settings;
+import org.h2cl.results.SeedFailure;
+import org.h2cl.spark.JobReport;
+import org.junit.jupiter.api.Test;
+
+/** The command line, with the job replaced by a function: no Spark here. */
+class MainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final AtomicReference<H2Settings> ran = new AtomicReference<>();
+
+  private int main(Function<H2Settings, JobReport> job, String... args) {
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        s -> {
+          ran.set(s);
+          return job.apply(s);
+        });
+  }
+
+  private static JobReport report(List<SeedFailure> failures) {
+    return new JobReport("r", "file:/out", List.of(), failures, "");
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsOptionsConfFilesAndTheKeyReference() {
+    assertEquals(Main.OK, main(s -> report(List.of()), "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String expected :
+        List.of(
+            "--conf FILE",
+            "h2.key=value",
+            "--verbose",
+            "conf/paper.conf",
+            "The paper's experiment (H2-SPEC): real CIFAR-10, ten runs.",
+            "conf/quickstart.conf",
+            "reference.conf",
+            "docs/OUTPUT.md",
+            "Exit codes")) {
+      assertTrue(help.contains(expected), expected + " missing from\n" + help);
+    }
+    assertNull(ran.get());
+  }
+
+  @Test
+  void loadsTheConfFileAndOverridesOnceAndRunsTheJob() {
+    int code =
+        main(
+            s -> report(List.of()),
+            "--conf",
+            "conf/quickstart.conf",
+            "h2.seeds=[4]",
+            "h2.train.epochs=3");
+    assertEquals(Main.OK, code, err());
+    assertEquals(List.of(4), ran.get().seeds());
+    assertEquals(3, ran.get().train().epochs());
+    assertEquals(8, ran.get().model().baseWidth()); // from quickstart.conf
+  }
+
+  @Test
+  void usageErrorsExitTwoWithoutRunning() {
+    assertEquals(Main.USER_ERROR, main(s -> report(List.of()), "--frobnicate"));
+    assertTrue(err().contains("unknown argument '--frobnicate'"), err());
+    assertEquals(Main.USER_ERROR, main(s -> report(List.of()), "--conf"));
+    assertTrue(err().contains("--conf needs a file"), err());
+    assertNull(ran.get());
+  }
+
+  @Test
+  void aBadSettingNamesTheKeyWithoutAStackTrace() {
+    assertEquals(Main.USER_ERROR, main(s -> report(List.of()), "h2.train.epochs=zero"));
+    assertTrue(err().contains("h2.train.epochs"), err());
+    assertFalse(err().contains("\tat "), err());
+    assertNull(ran.get());
+  }
+
+  @Test
+  void userErrorsFromTheJobPrintTheirMessageOnly() {
+    int code =
+        main(
+            s -> {
+              throw new CheckpointException("checkpoint x was written under a different setup");
+            });
+    assertEquals(Main.USER_ERROR, code);
+    assertEquals("error: checkpoint x was written under a different setup", err().strip());
+  }
+
+  @Test
+  void aBugPrintsItsStackTrace() {
+    int code =
+        main(
+            s -> {
+              throw new NullPointerException("oops");
+            });
+    assertEquals(Main.BUG, code);
+    assertTrue(err().contains("NullPointerException: oops") && err().contains("\tat "), err());
+  }
+
+  @Test
+  void aFailedSeedExitsOneNamingIt() {
+    int code =
+        main(
+            s -> report(List.of(new SeedFailure(1, "java.lang.OutOfMemoryError: GPU"))),
+            "h2.seeds=[0,1]");
+    assertEquals(Main.SEEDS_FAILED, code);
+    assertTrue(err().contains("seed 1 failed: java.lang.OutOfMemoryError: GPU"), err());
+    assertTrue(err().contains("1 of 2 seeds failed"), err());
+  }
+}

@@ -1,0 +1,368 @@
+package org.h2cl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.h2cl.config.H2Settings.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsLoaderTest {
+
+  @TempDir Path dir;
+
+  private static final Properties NO_PROPERTIES = new Properties();
+
+  private static H2Settings load(String... overrides) {
+    return SettingsLoader.load(Optional.empty(), List.of(overrides), NO_PROPERTIES);
+  }
+
+  private static SettingsException failure(String... overrides) {
+    return assertThrows(SettingsException.class, () -> load(overrides));
+  }
+
+  private static void assertProblem(SettingsException e, String... fragments) {
+    for (String problem : e.problems()) {
+      if (List.of(fragments).stream().allMatch(problem::contains)) {
+        return;
+      }
+    }
+    throw new AssertionError(
+        "no problem contains " + List.of(fragments) + " in\n" + e.getMessage());
+  }
+
+  @Test
+  void defaultsEqualThePaper() {
+    H2Settings s = load();
+    assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), s.seeds());
+    assertEquals(DataSource.CIFAR10_BINARY, s.data().source());
+    assertEquals(5, s.data().tasks());
+    assertEquals(2, s.data().classesPerTask());
+    assertEquals(0, s.data().trainPerClass());
+    assertEquals(64, s.model().baseWidth());
+    assertFalse(s.model().stemRelu());
+    assertEquals(100, s.train().epochs());
+    assertEquals(0.01, s.train().lr());
+    assertEquals(0.9, s.train().momentum());
+    assertEquals(128, s.train().batchSize());
+    assertEquals(10, s.retrain().epochs());
+    assertEquals(0.001, s.retrain().lr());
+    assertEquals(15, s.association().epochs());
+    assertEquals(5, s.association().warmupEpochs());
+    assertEquals(0.01, s.association().lr());
+    assertEquals(0.001, s.association().logitLr());
+    assertEquals(1.0, s.association().temperature());
+    assertEquals(0.001, s.reinitStd());
+    assertEquals(0.9, s.reuse().selectionFraction());
+    assertEquals(90.0, s.reuse().selectionEpochs(s.train().epochs()), 1e-9);
+    assertEquals(3, s.reuse().counterDivisor());
+    assertEquals(30, s.reuse().fisherSamples());
+    assertEquals(0.01, s.reuse().threshold());
+    assertFalse(s.reuse().switchOffAtS());
+    assertEquals(0.75, s.prune().ratio());
+    assertEquals("output/run/_checkpoints", s.checkpoint().uri());
+  }
+
+  @Test
+  void systemPropertyBeatsArgumentBeatsFileBeatsReference() throws IOException {
+    Path file = dir.resolve("run.conf");
+    Files.writeString(file, "h2.train.epochs = 5\nh2.train.lr = 0.5\nh2.retrain.epochs = 4\n");
+    Properties properties = new Properties();
+    properties.setProperty("h2.train.epochs", "7");
+    properties.setProperty("java.version.ignored", "x");
+    List<String> arguments = List.of("h2.train.epochs=6", "h2.train.lr=0.25", "h2.seeds=[3, 1]");
+
+    H2Settings all = SettingsLoader.load(Optional.of(file), arguments, properties);
+    assertEquals(7, all.train().epochs());
+    assertEquals(0.25, all.train().lr());
+    assertEquals(4, all.retrain().epochs());
+    assertEquals(128, all.train().batchSize());
+    assertEquals(List.of(3, 1), all.seeds());
+
+    assertEquals(
+        6, SettingsLoader.load(Optional.of(file), arguments, NO_PROPERTIES).train().epochs());
+    assertEquals(
+        5, SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES).train().epochs());
+  }
+
+  @Test
+  void laterArgumentsWinAndListsParseFromSystemProperties() {
+    Properties properties = new Properties();
+    properties.setProperty("h2.seeds", "[4,5]");
+    H2Settings s =
+        SettingsLoader.load(
+            Optional.empty(), List.of("h2.train.epochs=3", "h2.train.epochs=4"), properties);
+    assertEquals(4, s.train().epochs());
+    assertEquals(List.of(4, 5), s.seeds());
+  }
+
+  @Test
+  void uriValuesAreTakenLiterally() {
+    H2Settings s =
+        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = s3a://bucket/out");
+    assertEquals("hdfs://namenode:8020/data/cifar#1", s.data().uri());
+    assertEquals("s3a://bucket/out", s.output().uri());
+    assertEquals("s3a://bucket/out/_checkpoints", s.checkpoint().uri());
+    assertEquals("hdfs://n/x", load("h2.data.uri=\"hdfs://n/x\"").data().uri());
+  }
+
+  @Test
+  void explicitCheckpointUriIsKept() {
+    assertEquals("/tmp/ck", load("h2.checkpoint.uri=/tmp/ck").checkpoint().uri());
+  }
+
+  @Test
+  void unknownKeySuggestsTheNearestKnownOne() {
+    SettingsException e = failure("h2.train.epoch=10");
+    assertProblem(e, "h2.train.epoch: unknown key (did you mean h2.train.epochs?)");
+    assertProblem(
+        failure("h2.trian.lr=0.1"), "h2.trian.lr: unknown key", "did you mean h2.train.lr?");
+    assertProblem(
+        failure("h2.epochs=3"),
+        "h2.epochs: unknown key",
+        "h2.train.epochs",
+        "h2.retrain.epochs",
+        "h2.association.epochs");
+    SettingsException far = failure("h2.data.completely-different=1");
+    assertProblem(far, "h2.data.completely-different: unknown key");
+    assertFalse(far.getMessage().contains("did you mean"), far.getMessage());
+  }
+
+  @Test
+  void unknownKeyInAFileNamesTheFile() throws IOException {
+    Path file = dir.resolve("typo.conf");
+    Files.writeString(file, "h2 {\n  model {\n    base-witdh = 8\n  }\n}\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
+    assertProblem(
+        e, "h2.model.base-witdh: unknown key (did you mean h2.model.base-width?)", "typo.conf: 3");
+  }
+
+  @Test
+  void wrongTypesNameKeyAndValue() {
+    assertProblem(
+        failure("h2.train.epochs=ten"), "h2.train.epochs: expected an integer, got STRING \"ten\"");
+    assertProblem(
+        failure("h2.train.epochs=2.5"), "h2.train.epochs: expected an integer, got NUMBER 2.5");
+    assertProblem(failure("h2.train.lr=fast"), "h2.train.lr: expected a number, got STRING");
+    assertProblem(failure("h2.output.overwrite=maybe"), "h2.output.overwrite: expected a boolean");
+    assertProblem(failure("h2.seeds=7"), "h2.seeds: expected a non-empty list");
+    assertProblem(
+        failure("h2.seeds=[1, x]"), "h2.seeds: element 1: expected an integer", "STRING \"x\"");
+    assertProblem(failure("h2.data=3"), "h2.data: expected a section", "NUMBER 3");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "h2.data.source=imagenet        | h2.data.source: expected one of cifar10-binary, synthetic",
+        "h2.data.uri=\"\"                | h2.data.uri: expected a non-empty string",
+        "h2.data.tasks=0                 | h2.data.tasks: expected an integer in 1..10",
+        "h2.data.classes-per-task=1      | h2.data.classes-per-task: expected an integer in 2..10",
+        "h2.data.train-per-class=5001    | h2.data.train-per-class: expected an integer in 0..5000",
+        "h2.data.test-per-class=-1       | h2.data.test-per-class: expected an integer in 0..1000",
+        "h2.data.synthetic.train-per-class=0 | train-per-class: expected an integer in 1..5000",
+        "h2.data.synthetic.test-per-class=1001 | test-per-class: expected an integer in 1..1000",
+        "h2.model.base-width=257         | h2.model.base-width: expected an integer in 1..256",
+        "h2.train.epochs=0               | h2.train.epochs: expected an integer in 1..32767, got 0",
+        "h2.train.lr=0                   | h2.train.lr: expected a number > 0, got 0",
+        "h2.train.momentum=1             | h2.train.momentum: expected a number in [0, 1), got 1",
+        "h2.train.momentum=-0.1          | h2.train.momentum: expected a number in [0, 1)",
+        "h2.train.batch-size=0           | h2.train.batch-size: expected an integer >= 1",
+        "h2.retrain.epochs=-1            | h2.retrain.epochs: expected an integer >= 0",
+        "h2.retrain.lr=-0.001            | h2.retrain.lr: expected a number > 0",
+        "h2.association.epochs=-1        | h2.association.epochs: expected an integer >= 0",
+        "h2.association.warmup-epochs=16 | warmup-epochs: expected an integer in 0..15",
+        "h2.association.lr=0             | h2.association.lr: expected a number > 0",
+        "h2.association.logit-lr=-1      | h2.association.logit-lr: expected a number >= 0",
+        "h2.association.temperature=0    | h2.association.temperature: expected a number > 0",
+        "h2.reinit-std=0                 | h2.reinit-std: expected a number > 0",
+        "h2.reuse.selection-fraction=1.5 | h2.reuse.selection-fraction: expected a number in (0, 1]",
+        "h2.reuse.selection-fraction=0   | h2.reuse.selection-fraction: expected a number in (0, 1]",
+        "h2.reuse.counter-divisor=0      | h2.reuse.counter-divisor: expected an integer >= 1",
+        "h2.reuse.fisher-samples=0       | h2.reuse.fisher-samples: expected an integer >= 1",
+        "h2.reuse.threshold=-0.5         | h2.reuse.threshold: expected a number >= 0",
+        "h2.prune.ratio=1                | h2.prune.ratio: expected a number in (0, 1)",
+        "h2.prune.ratio=0                | h2.prune.ratio: expected a number in (0, 1)",
+        "h2.compute.threads=-2           | h2.compute.threads: expected an integer >= 0",
+        "h2.output.uri=\"\"              | h2.output.uri: expected a non-empty string",
+        "h2.spark.master=\"\"            | h2.spark.master: expected a non-empty string",
+        "h2.seeds=[]                     | h2.seeds: expected a non-empty list",
+        "h2.seeds=[1, 2, 1]              | h2.seeds: seed 1 appears more than once",
+        "h2.data.download-md5=abc        | h2.data.download-md5: expected 32 hex digits",
+      })
+  void valuesOutOfRangeNameKeyValueAndAllowedRange(String argument, String expected) {
+    List<String> arguments =
+        expected.contains("download-md5")
+            ? List.of(argument, "h2.data.download=true")
+            : List.of(argument);
+    assertProblem(failure(arguments.toArray(String[]::new)), expected);
+  }
+
+  @Test
+  void warmupMayExceedZeroAssociationEpochsButNotOthers() {
+    assertEquals(0, load("h2.association.epochs=0").association().epochs());
+    assertProblem(
+        failure("h2.association.epochs=3", "h2.association.warmup-epochs=4"),
+        "h2.association.warmup-epochs: expected an integer in 0..3",
+        "got 4");
+  }
+
+  @Test
+  void tooManyClassesNamesBothKeys() {
+    SettingsException e = failure("h2.data.tasks=4", "h2.data.classes-per-task=3");
+    assertProblem(e, "h2.data.tasks", "h2.data.classes-per-task", "4 x 3 = 12", "at most 10");
+    assertEquals(1, load("h2.data.tasks=1", "h2.data.classes-per-task=10").data().tasks());
+  }
+
+  @Test
+  void outputInsideDataFolderIsRefused() {
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=data/cifar/out"),
+        "h2.output.uri",
+        "h2.data.uri",
+        "inside");
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=./data/cifar/"),
+        "h2.output.uri",
+        "inside");
+    String absolute =
+        Paths.get("data/cifar").toAbsolutePath().toUri().toString().replaceAll("/$", "");
+    assertProblem(
+        failure("h2.data.uri=data/cifar", "h2.output.uri=" + absolute + "/x/.."),
+        "h2.output.uri",
+        "inside");
+    assertProblem(
+        failure("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=HDFS://nn:8020/d/o"),
+        "h2.output.uri",
+        "inside");
+    // Siblings with a common prefix, other hosts and other schemes are fine.
+    load("h2.data.uri=data/cifar", "h2.output.uri=data/cifar-out");
+    load("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=hdfs://other:8020/d/o");
+    load("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=/d/o");
+  }
+
+  @Test
+  void malformedArgumentsAreNamed() {
+    assertProblem(failure("epochs"), "argument \"epochs\": expected key=value");
+    assertProblem(failure("train.epochs=3"), "argument \"train.epochs=3\"", "under h2");
+  }
+
+  @Test
+  void missingOrBrokenFileIsNamed() throws IOException {
+    Path missing = dir.resolve("nope.conf");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(missing), List.of(), NO_PROPERTIES));
+    assertProblem(e, "conf file " + missing);
+
+    Path broken = dir.resolve("broken.conf");
+    Files.writeString(broken, "h2 { train { epochs = ");
+    e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(broken), List.of(), NO_PROPERTIES));
+    assertProblem(e, "conf file " + broken, "cannot be parsed");
+  }
+
+  @Test
+  void allProblemsAreReportedTogether() throws IOException {
+    Path missing = dir.resolve("nope.conf");
+    Properties properties = new Properties();
+    properties.setProperty("h2.prune.ratio", "2");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () ->
+                SettingsLoader.load(
+                    Optional.of(missing),
+                    List.of("h2.train.epochs=ten", "h2.train.lr=-1", "h2.train.epoch=3", "bogus"),
+                    properties));
+    assertProblem(e, "conf file");
+    assertProblem(e, "h2.train.epochs", "ten");
+    assertProblem(e, "h2.train.lr", "> 0");
+    assertProblem(e, "h2.train.epoch: unknown key");
+    assertProblem(e, "argument \"bogus\"");
+    assertProblem(e, "h2.prune.ratio", "system property");
+    assertEquals(6, e.problems().size(), e.getMessage());
+    assertEquals(String.join("\n", e.problems()), e.getMessage());
+  }
+
+  @Test
+  void renderedIsTheResolvedConfigWithSecretsRedacted() {
+    H2Settings s = load("h2.data.uri=s3a://AKIA:xyz@bucket/x", "h2.output.uri=/tmp/out");
+    assertEquals("s3a://AKIA:xyz@bucket/x", s.data().uri());
+    assertFalse(s.rendered().contains("xyz"), s.rendered());
+    assertFalse(s.rendered().contains("AKIA"), s.rendered());
+    assertTrue(s.rendered().contains("s3a://***@bucket/x"), s.rendered());
+    // The rendering is JSON that loads back to the same settings (apart from the redaction).
+    var back = ConfigFactory.parseString(s.rendered());
+    assertEquals(100, back.getInt("h2.train.epochs"));
+    assertEquals("/tmp/out/_checkpoints", back.getString("h2.checkpoint.uri"));
+    assertTrue(s.rendered().startsWith("{\"h2\":{"), s.rendered());
+  }
+
+  @Test
+  void secretKeysAreRedactedWherever() {
+    var config =
+        ConfigFactory.parseString(
+            "a { password = hunter2, api-token = t0k, s3 { access-key = AKIA, list = [\"u://a:b@h\"] },"
+                + " client-secret { x = 1 }, plain = \"http://user@host/p\", n = 3 }");
+    String rendered = Redaction.render("a", config.root());
+    for (String secret : List.of("hunter2", "t0k", "AKIA", "a:b", "user@")) {
+      assertFalse(rendered.contains(secret), rendered);
+    }
+    assertTrue(rendered.contains("\"n\":3"), rendered);
+    assertTrue(rendered.contains("u://***@h"), rendered);
+    assertTrue(rendered.contains("\"x\":\"***\""), rendered);
+  }
+
+  @Test
+  void shippedConfFilesLoadCleanly() {
+    H2Settings paper =
+        SettingsLoader.load(Optional.of(Paths.get("conf/paper.conf")), List.of(), NO_PROPERTIES);
+    assertEquals(10, paper.seeds().size());
+    assertEquals(DataSource.CIFAR10_BINARY, paper.data().source());
+    assertEquals(100, paper.train().epochs());
+    assertEquals(64, paper.model().baseWidth());
+
+    H2Settings quick =
+        SettingsLoader.load(
+            Optional.of(Paths.get("conf/quickstart.conf")), List.of(), NO_PROPERTIES);
+    assertEquals(DataSource.SYNTHETIC, quick.data().source());
+    assertEquals("data/synthetic-cifar", quick.data().uri());
+    assertEquals(List.of(0, 1), quick.seeds());
+    assertEquals(8, quick.model().baseWidth());
+    assertEquals(6, quick.train().epochs());
+    assertEquals(2, quick.retrain().epochs());
+    assertEquals(3, quick.association().epochs());
+    assertEquals(1, quick.association().warmupEpochs());
+    assertEquals(300, quick.data().syntheticTrainPerClass());
+    assertEquals(100, quick.data().syntheticTestPerClass());
+    assertEquals("output/quickstart", quick.output().uri());
+  }
+
+  @Test
+  void editDistanceIsLevenshtein() {
+    assertEquals(0, KnownKeys.editDistance("abc", "abc"));
+    assertEquals(1, KnownKeys.editDistance("epoch", "epochs"));
+    assertEquals(2, KnownKeys.editDistance("trian", "train"));
+    assertEquals(3, KnownKeys.editDistance("kitten", "sitting"));
+  }
+}

@@ -1,0 +1,135 @@
+package org.h2cl.h2;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.h2cl.config.H2Settings;
+import org.h2cl.config.SettingsLoader;
+import org.h2cl.data.TaskData;
+import org.h2cl.data.TaskDataLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A whole seed through five tasks on generated CIFAR-format data with a small network: capacity,
+ * zero forgetting, accuracy above chance, determinism, and the order of listener events.
+ */
+class H2TrainerTest {
+  @TempDir static Path dir;
+  static H2Settings settings;
+  static List<TaskData> tasks;
+
+  @BeforeAll
+  static void setUp() {
+    settings = tinySettings(dir);
+    tasks = TaskDataLoader.load(settings.data(), new Configuration());
+  }
+
+  static H2Settings tinySettings(Path dir) {
+    return SettingsLoader.load(
+        Optional.empty(),
+        List.of(
+            "h2.seeds=[3]",
+            "h2.data.source=synthetic",
+            "h2.data.uri=\"" + dir.resolve("data").toUri() + "\"",
+            "h2.data.synthetic.train-per-class=100",
+            "h2.data.synthetic.test-per-class=50",
+            "h2.model.base-width=4",
+            "h2.train.epochs=4",
+            "h2.train.batch-size=32",
+            "h2.retrain.epochs=1",
+            "h2.association.epochs=2",
+            "h2.association.warmup-epochs=1",
+            "h2.reuse.fisher-samples=6",
+            "h2.output.uri=\"" + dir.resolve("out").toUri() + "\""));
+  }
+
+  /** Records every listener call as a line. */
+  static final class Recorder implements TrainingListener {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void taskStarted(int seed, int task) {
+      events.add("task " + task);
+    }
+
+    @Override
+    public void phaseStarted(int seed, int task, Phase phase, int epochs) {
+      events.add(task + " " + phase + " x" + epochs);
+    }
+  }
+
+  private static Run train(int seed, Recorder recorder) {
+    H2Trainer trainer = new H2Trainer(settings, tasks, seed, recorder);
+    List<double[]> owned = new ArrayList<>();
+    for (int t = 1; t <= tasks.size(); t++) {
+      trainer.runTask(t);
+      owned.add(trainer.ownedFractionPerLayer(t));
+    }
+    return new Run(trainer.evaluateAll(), trainer.snapshot(), owned);
+  }
+
+  record Run(List<TaskOutcome> outcomes, TrainerSnapshot snapshot, List<double[]> ownedPerLayer) {}
+
+  @Test
+  void fiveTasksKeepTheirAccuracyUseTheirCapacityAndReplayExactly() {
+    Recorder recorder = new Recorder();
+    Run a = train(3, recorder);
+
+    // §6: zero forgetting, and every task learned its two classes well above chance (50 %).
+    double mean = 0;
+    for (TaskOutcome o : a.outcomes()) {
+      assertEquals(o.accAfterTask(), o.accFinal(), "task " + o.task());
+      mean += o.accFinal() / a.outcomes().size();
+    }
+    assertTrue(mean > 70, "mean accuracy " + mean);
+
+    // §6 capacity: after task k, task k owns ≈ 0.25·0.75^(k−1) of every layer (ties and rounding
+    // move this by a few weights; the smallest layer here has 3·4·9 = 108 weights).
+    int[] sizes = a.snapshot().ownership().layerSizes();
+    for (int k = 1; k <= 5; k++) {
+      double expected = 0.25 * Math.pow(0.75, k - 1);
+      double[] perLayer = a.ownedPerLayer().get(k - 1);
+      for (int l = 0; l < sizes.length; l++) {
+        assertEquals(expected, perLayer[l], 3.0 / sizes[l] + 1e-9, "task " + k + ", layer " + l);
+      }
+    }
+    // Association vectors: pi of task t has t−1 entries summing to 1; task 2's is [1.0].
+    assertArrayEquals(new double[] {1.0}, a.outcomes().get(1).association());
+    for (TaskOutcome o : a.outcomes().subList(1, 5)) {
+      assertEquals(o.task() - 1, o.association().length);
+      assertEquals(1.0, java.util.Arrays.stream(o.association()).sum(), 1e-9);
+    }
+
+    // Listener order: task 1 trains then retrains; later tasks associate first.
+    assertEquals(
+        List.of(
+            "task 1",
+            "1 TRAIN x4",
+            "1 RETRAIN x1",
+            "task 2",
+            "2 ASSOCIATE x2",
+            "2 TRAIN x4",
+            "2 RETRAIN x1"),
+        recorder.events.subList(0, 7));
+
+    // Same seed, same everything: accuracies, association draws and the final weights.
+    Run b = train(3, new Recorder());
+    for (int i = 0; i < 5; i++) {
+      TaskOutcome x = a.outcomes().get(i);
+      TaskOutcome y = b.outcomes().get(i);
+      assertEquals(x.accAfterTask(), y.accAfterTask());
+      assertArrayEquals(x.association(), y.association());
+      assertArrayEquals(x.associationLogits(), y.associationLogits());
+    }
+    assertTrue(java.util.Arrays.deepEquals(a.snapshot().convWeights(), b.snapshot().convWeights()));
+    assertEquals(a.snapshot().ownership(), b.snapshot().ownership());
+  }
+}

@@ -1,0 +1,116 @@
+package org.h2cl.h2;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.h2cl.checkpoint.CheckpointException;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.config.H2Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints after every task: a seed interrupted after task 2 resumes to identical results. */
+class SeedRunnerTest {
+  @TempDir Path dir;
+
+  /** Stands in for a crash: an executor that dies right after task 2's checkpoint is durable. */
+  static final class Crash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void resumedSeedEqualsUninterruptedSeed() throws Exception {
+    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    CheckpointStore straight = new CheckpointStore(dir.resolve("ckpt-a").toUri().toString(), "fp");
+    SeedResult expected = SeedRunner.run(settings, 5, straight, TrainingListener.NONE);
+    assertEquals(0, expected.resumedFromTask());
+
+    CheckpointStore interrupted =
+        new CheckpointStore(dir.resolve("ckpt-b").toUri().toString(), "fp");
+    TrainingListener crashAfterTask2 =
+        new TrainingListener() {
+          @Override
+          public void taskEnded(int seed, TaskOutcome outcome) {
+            if (outcome.task() == 2) {
+              throw new Crash();
+            }
+          }
+        };
+    assertThrows(Crash.class, () -> SeedRunner.run(settings, 5, interrupted, crashAfterTask2));
+    assertEquals(2, interrupted.latestTask(5).getAsInt());
+
+    SeedResult resumed = SeedRunner.run(settings, 5, interrupted, TrainingListener.NONE);
+    assertEquals(2, resumed.resumedFromTask());
+    assertEquals(expected.tasks().size(), resumed.tasks().size());
+    for (int i = 0; i < expected.tasks().size(); i++) {
+      TaskOutcome a = expected.tasks().get(i);
+      TaskOutcome b = resumed.tasks().get(i);
+      assertEquals(a.accAfterTask(), b.accAfterTask(), "task " + a.task());
+      assertEquals(a.accFinal(), b.accFinal(), "task " + a.task());
+      assertEquals(a.ownedFraction(), b.ownedFraction());
+      assertEquals(a.reusedFraction(), b.reusedFraction());
+      assertArrayEquals(a.association(), b.association());
+      assertArrayEquals(a.associationLogits(), b.associationLogits());
+    }
+    assertEquals(expected.accuracyMatrix(), resumed.accuracyMatrix());
+  }
+
+  @Test
+  void aCorruptedCheckpointIsRefusedWithItsPath() throws Exception {
+    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toUri().toString(), "fp");
+    TrainingListener stopAfterTask1 =
+        new TrainingListener() {
+          @Override
+          public void taskEnded(int seed, TaskOutcome outcome) {
+            throw new Crash();
+          }
+        };
+    assertThrows(Crash.class, () -> SeedRunner.run(settings, 1, store, stopAfterTask1));
+    Path file = Path.of(store.path(1, 1).toUri());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(file, bytes);
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
+    assertTrue(e.getMessage().contains("task=1"), e.getMessage());
+  }
+
+  @Test
+  void aDivergingLossStopsTheSeedNamingTaskAndPhase() {
+    H2Settings s = H2TrainerTest.tinySettings(dir);
+    H2Settings exploding =
+        new H2Settings(
+            s.seeds(),
+            s.data(),
+            s.model(),
+            new H2Settings.TrainSettings(
+                s.train().epochs(), 1e30, s.train().momentum(), s.train().batchSize()),
+            s.retrain(),
+            s.association(),
+            s.reinitStd(),
+            s.reuse(),
+            s.prune(),
+            s.compute(),
+            s.output(),
+            s.checkpoint(),
+            s.spark(),
+            s.rendered());
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-nan").toUri().toString(), "fp");
+    TrainingFailure f =
+        assertThrows(
+            TrainingFailure.class,
+            () -> SeedRunner.run(exploding, 2, store, TrainingListener.NONE));
+    assertEquals(1, f.task);
+    assertEquals(Phase.TRAIN, f.phase);
+    assertTrue(f.getMessage().startsWith("seed 2, task 1, phase TRAIN: loss is"), f.getMessage());
+    assertEquals(List.of(), store.seeds());
+  }
+}

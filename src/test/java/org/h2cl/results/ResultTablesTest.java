@@ -1,0 +1,202 @@
+package org.h2cl.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.spark.H2Job;
+import org.h2cl.testing.SeedResults;
+import org.h2cl.testing.SettingsFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultTablesTest {
+
+  private static SparkSession spark;
+
+  @TempDir java.nio.file.Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = H2Job.session(SettingsFixture.tiny("unused"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  private static final double[][] ACC = {
+    {99.1, 90.2, 95.3, 98.4, 97.5}, {98.0, 92.0, 96.0, 99.0, 98.0}, {97.2, 93.9, 94.1, 98.6, 99.3}
+  };
+
+  private static List<SeedResult> threeSeeds() {
+    // Out of order on purpose: the tables sort by seed.
+    return List.of(
+        SeedResults.of(7, 0, ACC[2]), SeedResults.of(0, 0, ACC[0]), SeedResults.of(3, 2, ACC[1]));
+  }
+
+  private static RunInfo info(List<SeedFailure> failures) {
+    return new RunInfo(
+        "run-1",
+        Instant.parse("2026-11-25T10:00:00Z"),
+        Instant.parse("2026-11-25T11:00:00Z"),
+        "{\"h2\":{}}",
+        "abc123",
+        new Versions("0.1.0", "3.5.3", "1.0.0-M2.1", "17", "2.12.18"),
+        "local[2]",
+        "file:/out",
+        "file:/out/_checkpoints",
+        failures);
+  }
+
+  private Dataset<Row> read(String table) {
+    return spark.read().parquet(tmp.resolve("out").resolve(table).toString());
+  }
+
+  @Test
+  void writesFourTablesWithTheDocumentedSchemasAndAMarker() throws Exception {
+    String out = tmp.resolve("out").toUri().toString();
+    ResultTables.write(spark, threeSeeds(), info(List.of()), out);
+
+    for (Map.Entry<String, StructType> t : ResultSchemas.TABLES.entrySet()) {
+      assertEquals(t.getValue(), read(t.getKey()).schema(), t.getKey());
+    }
+    assertEquals(15, read("task_results").count());
+    assertEquals(3 * 15, read("accuracy_matrix").count());
+    assertEquals(6, read("summary").count());
+    assertTrue(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+    assertTrue(Files.readString(tmp.resolve("out/_RUN_COMPLETE")).contains("run_id=run-1"));
+    try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve("out"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("_staging")));
+    }
+
+    Row t32 = read("task_results").where("seed = 3 AND task = 2").first();
+    assertEquals(92.0, t32.<Double>getAs("acc_final"));
+    assertEquals(92.0, t32.<Double>getAs("acc_after_task"));
+    assertEquals(0.1875, t32.<Double>getAs("owned_fraction"), 1e-12);
+    assertEquals(List.of(1.0), t32.getList(t32.fieldIndex("association")));
+    assertEquals(List.of(0.97), t32.getList(t32.fieldIndex("association_logits")));
+    assertEquals(20.0, t32.<Double>getAs("train_seconds"));
+    assertTrue(t32.<Boolean>getAs("resumed"), "seed 3 resumed after task 2");
+    Row t33 = read("task_results").where("seed = 3 AND task = 3").first();
+    assertFalse(t33.<Boolean>getAs("resumed"));
+    assertEquals(0, read("task_results").where("task = 1 AND size(association) > 0").count());
+
+    assertEquals(
+        93.9,
+        read("accuracy_matrix")
+            .where("seed = 7 AND after_task = 5 AND task = 2")
+            .first()
+            .<Double>getAs("accuracy"));
+
+    Row run = read("run").first();
+    assertEquals("run-1", run.getAs("run_id"));
+    assertTrue(run.<Boolean>getAs("complete"));
+    assertEquals("{\"h2\":{}}", run.getAs("config_json"));
+    assertEquals("abc123", run.getAs("fingerprint"));
+    assertEquals("3.5.3", run.getAs("spark_version"));
+    assertEquals("2.12.18", run.getAs("scala_version"));
+    assertEquals(
+        Instant.parse("2026-11-25T11:00:00Z"),
+        run.<java.sql.Timestamp>getAs("ended_at").toInstant());
+    List<Row> seeds = run.getList(run.fieldIndex("seeds"));
+    assertEquals(List.of(0, 3, 7), seeds.stream().map(s -> s.<Integer>getAs("seed")).toList());
+    assertEquals(2, seeds.get(1).<Integer>getAs("resumed_from_task"));
+    assertEquals("cpu", seeds.get(1).getAs("device"));
+    assertTrue(run.getList(run.fieldIndex("failed_seeds")).isEmpty());
+  }
+
+  @Test
+  void summaryIsMeanAndSampleStdOverSeedsAndTheAverageOfPerSeedMeans() {
+    String out = tmp.resolve("out").toUri().toString();
+    List<Row> returned = ResultTables.write(spark, threeSeeds(), info(List.of()), out);
+    List<Row> summary = read("summary").collectAsList();
+
+    assertEquals(
+        List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
+        summary.stream().map(r -> r.<String>getAs("task")).toList());
+    for (int k = 0; k < 5; k++) {
+      double[] column = {ACC[0][k], ACC[1][k], ACC[2][k]};
+      assertSummaryRow(summary.get(k), column);
+    }
+    double[] seedMeans = new double[3];
+    for (int s = 0; s < 3; s++) {
+      seedMeans[s] = (ACC[s][0] + ACC[s][1] + ACC[s][2] + ACC[s][3] + ACC[s][4]) / 5;
+    }
+    assertSummaryRow(summary.get(5), seedMeans);
+    assertEquals(summary, returned);
+
+    String text = PaperTable.format(summary);
+    assertTrue(
+        text.contains(String.format("%.2f ± %.2f", mean(seedMeans), sampleStd(seedMeans))), text);
+    assertTrue(text.contains("paper"), text);
+  }
+
+  private static void assertSummaryRow(Row row, double[] values) {
+    assertEquals(mean(values), row.<Double>getAs("mean_acc"), 1e-9, row.toString());
+    assertEquals(sampleStd(values), row.<Double>getAs("std_acc"), 1e-9, row.toString());
+    assertEquals(values.length, row.<Integer>getAs("n_seeds"));
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+
+  private static double sampleStd(double[] v) {
+    double m = mean(v);
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - m) * (x - m);
+    }
+    return Math.sqrt(ss / (v.length - 1));
+  }
+
+  @Test
+  void oneSeedHasANullStd() {
+    String out = tmp.resolve("out").toUri().toString();
+    ResultTables.write(spark, List.of(SeedResults.of(4, 0, 99.0, 95.0)), info(List.of()), out);
+    List<Row> summary = read("summary").collectAsList();
+    assertEquals(
+        List.of("T1", "T2", "Avg"), summary.stream().map(r -> r.<String>getAs("task")).toList());
+    assertEquals(97.0, summary.get(2).<Double>getAs("mean_acc"));
+    summary.forEach(r -> assertNull(r.getAs("std_acc")));
+  }
+
+  @Test
+  void aRunWithAFailedSeedReplacesOldTablesButGetsNoMarker() {
+    String out = tmp.resolve("out").toUri().toString();
+    ResultTables.write(spark, threeSeeds(), info(List.of(new SeedFailure(9, "boom"))), out);
+    assertEquals(15, read("task_results").count());
+    ResultTables.write(
+        spark,
+        List.of(SeedResults.of(0, 0, ACC[0])),
+        info(List.of(new SeedFailure(9, "boom"))),
+        out);
+
+    assertEquals(5, read("task_results").count());
+    assertFalse(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+    Row run = read("run").first();
+    assertFalse(run.<Boolean>getAs("complete"));
+    List<Row> failed = run.getList(run.fieldIndex("failed_seeds"));
+    assertEquals(9, failed.get(0).<Integer>getAs("seed"));
+    assertEquals("boom", failed.get(0).getAs("error"));
+  }
+}

@@ -1,0 +1,252 @@
+package org.h2cl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkException;
+import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.h2cl.checkpoint.ArrayBundle;
+import org.h2cl.checkpoint.CheckpointException;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.config.H2Settings;
+import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.data.DataException;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.results.PaperTable;
+import org.h2cl.results.ResultSchemas;
+import org.h2cl.results.ResultsException;
+import org.h2cl.testing.SeedResults;
+import org.h2cl.testing.SettingsFixture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.reflect.ClassTag$;
+
+/** The driver's plumbing, with a trainer that takes milliseconds; {@code local[2]}. */
+class H2JobTest {
+
+  private static SparkSession spark;
+
+  @TempDir java.nio.file.Path tmp;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = H2Job.session(SettingsFixture.tiny("unused"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  private H2Settings settings(boolean overwrite) {
+    return SettingsFixture.tiny(tmp.resolve("out").toUri().toString(), overwrite);
+  }
+
+  private JobReport run(H2Settings s, JobOptions options) {
+    return H2Job.run(spark, s, options, new FakeTrainer());
+  }
+
+  private Dataset<Row> read(String table) {
+    return spark.read().parquet(tmp.resolve("out").resolve(table).toString());
+  }
+
+  @Test
+  void trainsEverySeedAndWritesTablesCheckpointsAndMarker() {
+    JobReport report = run(settings(false), JobOptions.none());
+
+    assertTrue(report.complete());
+    assertEquals(List.of(0, 1), report.results().stream().map(SeedResult::seed).toList());
+    assertTrue(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+    for (String table : ResultSchemas.TABLES.keySet()) {
+      assertEquals(ResultSchemas.TABLES.get(table), read(table).schema(), table);
+    }
+    assertEquals(10, read("task_results").count());
+    assertEquals(
+        FakeTrainer.accuracy(1, 3),
+        read("task_results").where("seed = 1 AND task = 3").first().<Double>getAs("acc_final"));
+    for (int seed : List.of(0, 1)) {
+      for (int task = 1; task <= 5; task++) {
+        assertTrue(
+            Files.exists(
+                tmp.resolve("out/_checkpoints/seed=" + seed + "/task=" + task + ".h2ckpt")));
+      }
+    }
+    assertEquals(PaperTable.format(read("summary").collectAsList()), report.paperTable());
+    Row run = read("run").first();
+    assertEquals(report.runId(), run.getAs("run_id"));
+    assertEquals("local[2]", run.getAs("master"));
+    assertEquals(report.outputUri(), run.getAs("output_uri"));
+    assertTrue(run.<String>getAs("checkpoint_uri").endsWith("/out/_checkpoints"));
+  }
+
+  @Test
+  void aFinishedRunIsRefusedWithoutOverwriteAndLeftUntouched() throws IOException {
+    run(settings(false), JobOptions.none());
+    Map<String, String> before = snapshot(tmp.resolve("out"));
+
+    ResultsException e =
+        assertThrows(ResultsException.class, () -> run(settings(false), JobOptions.none()));
+
+    assertTrue(e.getMessage().contains(tmp.resolve("out").toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("finished run"), e.getMessage());
+    assertTrue(e.getMessage().contains("h2.output.overwrite=true"), e.getMessage());
+    assertEquals(before, snapshot(tmp.resolve("out")));
+  }
+
+  @Test
+  void overwriteReplacesAFinishedRunAndItsCheckpoints() {
+    JobReport first = run(settings(false), JobOptions.none());
+    JobReport second = run(settings(true), JobOptions.none());
+
+    assertNotEquals(first.runId(), second.runId());
+    assertEquals(second.runId(), read("run").first().getAs("run_id"));
+    // Trained afresh, not restored from the first run's checkpoints.
+    second.results().forEach(r -> assertEquals(0, r.resumedFromTask()));
+    assertEquals(0, read("task_results").where("resumed").count());
+  }
+
+  @Test
+  void aSeedThatFailsForGoodLosesNoOtherSeedAndTheRerunResumesIt() {
+    JobReport failed = run(settings(false), JobOptions.failAlwaysAfterTask(1, 2));
+
+    assertFalse(failed.complete());
+    assertEquals(1, failed.failures().size());
+    assertEquals(1, failed.failures().get(0).seed());
+    assertTrue(
+        failed.failures().get(0).error().contains("injected failure of seed 1 after task 2"),
+        failed.failures().get(0).error());
+    assertEquals(List.of(0), failed.results().stream().map(SeedResult::seed).toList());
+    assertFalse(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+    assertEquals(5, read("task_results").where("seed = 0").count());
+    assertEquals(0, read("task_results").where("seed = 1").count());
+    Row run = read("run").first();
+    assertFalse(run.<Boolean>getAs("complete"));
+    assertEquals(1, run.getList(run.fieldIndex("failed_seeds")).size());
+
+    JobReport rerun = run(settings(false), JobOptions.none());
+
+    assertTrue(rerun.complete());
+    assertTrue(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
+    assertEquals(
+        Map.of(0, 5, 1, 2),
+        Map.of(
+            rerun.results().get(0).seed(), rerun.results().get(0).resumedFromTask(),
+            rerun.results().get(1).seed(), rerun.results().get(1).resumedFromTask()));
+    assertEquals(10, read("task_results").count());
+    assertEquals(10, read("task_results").select("seed", "task").distinct().count());
+    assertEquals(
+        FakeTrainer.accuracy(1, 5),
+        read("task_results").where("seed = 1 AND task = 5").first().<Double>getAs("acc_final"));
+  }
+
+  @Test
+  void checkpointsOfAnotherSetupStopTheRunBeforeAnyTraining() {
+    H2Settings s = settings(false);
+    new CheckpointStore(s.checkpoint().uri(), "another-setup")
+        .save(1, 1, new ArrayBundle().put("acc", new double[] {1}));
+
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> run(s, JobOptions.none()));
+
+    assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("out/task_results")));
+    assertFalse(Files.exists(tmp.resolve("out/_checkpoints/seed=0")));
+  }
+
+  @Test
+  void aMissingDataSetStopsTheRunOnTheDriverBeforeAnyTraining() {
+    H2Settings s =
+        SettingsFixture.tiny(
+            tmp.resolve("out").toUri().toString(), false, "local[2]", DataSource.CIFAR10_BINARY);
+
+    DataException e = assertThrows(DataException.class, () -> run(s, JobOptions.none()));
+
+    assertTrue(e.getMessage().contains("h2.data.download=true"), e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("out/task_results")));
+    assertFalse(Files.exists(tmp.resolve("out/_checkpoints")));
+  }
+
+  @Test
+  void sparkConfTakesTheMasterFromSparkSubmitFirst() {
+    H2Settings s = SettingsFixture.tiny("out");
+    SparkConf local = H2Job.sparkConf(s);
+    assertEquals("local[2]", local.get("spark.master"));
+    assertEquals("127.0.0.1", local.get("spark.driver.host"));
+    assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
+    assertEquals("false", local.get("spark.ui.enabled"));
+    assertEquals("org.apache.spark.serializer.KryoSerializer", local.get("spark.serializer"));
+    assertTrue(local.get("spark.kryo.registrator").contains("org.nd4j.kryo.Nd4jRegistrator"));
+
+    // spark-submit passes its settings as system properties.
+    System.setProperty("spark.master", "spark://cluster:7077");
+    try {
+      SparkConf submitted = H2Job.sparkConf(s);
+      assertEquals("spark://cluster:7077", submitted.get("spark.master"));
+      assertFalse(submitted.contains("spark.driver.bindAddress"));
+    } finally {
+      System.clearProperty("spark.master");
+    }
+  }
+
+  @Test
+  void seedResultsCrossKryo() {
+    SerializerInstance kryo = SparkEnv.get().serializer().newInstance();
+    SeedResult r = SeedResults.of(3, 2, 99.0, 95.5, 97.25);
+
+    SeedResult back =
+        kryo.deserialize(
+            kryo.serialize(r, ClassTag$.MODULE$.apply(SeedResult.class)),
+            ClassTag$.MODULE$.apply(SeedResult.class));
+
+    assertEquals(r.seed(), back.seed());
+    assertEquals(r.accuracyMatrix(), back.accuracyMatrix());
+    assertEquals(r.tasks().get(2).accFinal(), back.tasks().get(2).accFinal());
+    assertEquals(
+        List.of(0.5, 0.5), Arrays.stream(back.tasks().get(2).association()).boxed().toList());
+  }
+
+  @Test
+  void aFailureIsDescribedInOneLine() {
+    SparkException wrapped =
+        new SparkException(
+            "Job aborted due to stage failure: Task 0 in stage 3.0 failed 2 times, most recent"
+                + " failure: Lost task 0.1 (TID 7): java.lang.IllegalStateException: out of"
+                + " memory\n\tat org.h2cl.Foo.bar(Foo.java:1)\n",
+            new IllegalStateException("out of memory\nmore"));
+    assertEquals("java.lang.IllegalStateException: out of memory", H2Job.describe(wrapped));
+    assertEquals(
+        "Lost task 0.1 (TID 7): java.lang.IllegalStateException: out of memory",
+        H2Job.describe(new SparkException(wrapped.getMessage())));
+  }
+
+  /** Every file under {@code root}: relative path to modification time and content hash. */
+  private static Map<String, String> snapshot(java.nio.file.Path root) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<java.nio.file.Path> walk = Files.walk(root)) {
+      for (java.nio.file.Path f : walk.filter(Files::isRegularFile).toList()) {
+        files.put(
+            root.relativize(f).toString(),
+            Files.getLastModifiedTime(f).toMillis() + ":" + Arrays.hashCode(Files.readAllBytes(f)));
+      }
+    }
+    assertFalse(files.isEmpty());
+    return files;
+  }
+}

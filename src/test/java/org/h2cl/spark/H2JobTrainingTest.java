@@ -1,0 +1,172 @@
+package org.h2cl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.h2cl.config.H2Settings;
+import org.h2cl.config.SettingsLoader;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.SeedRunner;
+import org.h2cl.results.PaperTable;
+import org.h2cl.results.ResultSchemas;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job with the real trainer on a tiny setup: two seeds, five tasks, {@code local[2,2]} (two
+ * task slots, two attempts per task so that an injected failure is retried).
+ */
+class H2JobTrainingTest {
+
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static JobReport uninterrupted;
+
+  static H2Settings settings(String output) {
+    return SettingsLoader.load(
+        Optional.empty(),
+        List.of(
+            "h2.seeds=[0,1]",
+            "h2.data.source=synthetic",
+            "h2.data.uri=\"" + dir.resolve("data").toUri() + "\"",
+            "h2.data.synthetic.train-per-class=40",
+            "h2.data.synthetic.test-per-class=20",
+            "h2.model.base-width=4",
+            "h2.train.epochs=2",
+            "h2.train.batch-size=32",
+            "h2.retrain.epochs=1",
+            "h2.association.epochs=2",
+            "h2.association.warmup-epochs=1",
+            "h2.reuse.fisher-samples=4",
+            "h2.spark.master=\"local[2,2]\"",
+            "h2.output.uri=\"" + dir.resolve(output).toUri() + "\""));
+  }
+
+  @BeforeAll
+  static void runOnce() {
+    H2Settings s = settings("plain");
+    spark = H2Job.session(s);
+    uninterrupted = H2Job.run(spark, s, JobOptions.none(), SeedRunner::run);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  private static List<Row> read(String output, String table) {
+    return spark.read().parquet(dir.resolve(output).resolve(table).toString()).collectAsList();
+  }
+
+  @Test
+  void writesTheDocumentedTablesAndASummaryThatMatchesTaskResults() {
+    assertTrue(uninterrupted.complete());
+    assertEquals(List.of(0, 1), uninterrupted.results().stream().map(SeedResult::seed).toList());
+    for (Map.Entry<String, StructType> t : ResultSchemas.TABLES.entrySet()) {
+      assertEquals(
+          t.getValue(),
+          spark.read().parquet(dir.resolve("plain").resolve(t.getKey()).toString()).schema(),
+          t.getKey());
+    }
+    assertTrue(Files.exists(dir.resolve("plain/_RUN_COMPLETE")));
+    assertTrue(Files.exists(dir.resolve("plain/_checkpoints/seed=1/task=5.h2ckpt")));
+
+    List<Row> taskResults = read("plain", "task_results");
+    assertEquals(10, taskResults.size());
+    List<Row> summary = read("plain", "summary");
+    assertEquals(
+        List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
+        summary.stream().map(r -> r.<String>getAs("task")).toList());
+    Map<Integer, List<Double>> bySeed = new TreeMap<>();
+    for (int k = 1; k <= 5; k++) {
+      int task = k;
+      double[] acc =
+          taskResults.stream()
+              .filter(r -> r.<Integer>getAs("task") == task)
+              .mapToDouble(r -> r.<Double>getAs("acc_final"))
+              .toArray();
+      assertMeanStd(summary.get(k - 1), acc);
+    }
+    taskResults.forEach(
+        r ->
+            bySeed
+                .computeIfAbsent(r.<Integer>getAs("seed"), s -> new ArrayList<>())
+                .add(r.<Double>getAs("acc_final")));
+    assertMeanStd(
+        summary.get(5),
+        bySeed.values().stream()
+            .mapToDouble(l -> l.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
+            .toArray());
+    assertEquals(PaperTable.format(summary), uninterrupted.paperTable());
+  }
+
+  private static void assertMeanStd(Row row, double[] v) {
+    double mean = (v[0] + v[1]) / 2;
+    double std = Math.abs(v[0] - v[1]) / Math.sqrt(2); // sample std of two values
+    assertEquals(2, v.length);
+    assertEquals(mean, row.<Double>getAs("mean_acc"), 1e-9, row.toString());
+    assertEquals(std, row.<Double>getAs("std_acc"), 1e-9, row.toString());
+    assertEquals(2, row.<Integer>getAs("n_seeds"));
+  }
+
+  @Test
+  void aRetriedAttemptResumesFromItsCheckpointAndEqualsAnUninterruptedRun() {
+    JobReport retried =
+        H2Job.run(
+            spark, settings("retried"), JobOptions.failOnFirstAttemptAfterTask(2), SeedRunner::run);
+
+    assertTrue(retried.complete(), retried.failures().toString());
+    retried.results().forEach(r -> assertEquals(2, r.resumedFromTask(), "seed " + r.seed()));
+    List<Row> rows = read("retried", "task_results");
+    assertEquals(10, rows.size());
+    assertEquals(
+        10, rows.stream().map(r -> r.getAs("seed") + "/" + r.getAs("task")).distinct().count());
+    assertEquals(
+        4, rows.stream().filter(r -> r.<Boolean>getAs("resumed")).count(), "tasks 1-2 of 2 seeds");
+    assertEquals(science(read("plain", "task_results")), science(rows));
+    assertEquals(
+        cells(read("plain", "accuracy_matrix")), cells(read("retried", "accuracy_matrix")));
+  }
+
+  /** What training produced, per seed and task, without timings and resume flags. */
+  private static Map<String, String> science(List<Row> taskResults) {
+    return taskResults.stream()
+        .collect(
+            Collectors.toMap(
+                r -> r.getAs("seed") + "/" + r.getAs("task"),
+                r ->
+                    List.<Object>of(
+                            r.getAs("acc_after_task"),
+                            r.getAs("acc_final"),
+                            r.getAs("owned_fraction"),
+                            r.getAs("reused_fraction"),
+                            r.getList(r.fieldIndex("association")),
+                            r.getList(r.fieldIndex("association_logits")))
+                        .toString(),
+                (a, b) -> a + " DUPLICATE " + b,
+                TreeMap::new));
+  }
+
+  private static Map<String, Double> cells(List<Row> matrix) {
+    return matrix.stream()
+        .collect(
+            Collectors.toMap(
+                r -> r.getAs("seed") + "/" + r.getAs("after_task") + "/" + r.getAs("task"),
+                r -> r.<Double>getAs("accuracy"),
+                (a, b) -> Double.NaN,
+                TreeMap::new));
+  }
+}

@@ -1,0 +1,146 @@
+package org.h2cl.submit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.h2cl.spark.GpuBinding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launch scripts, run by bash with stand-ins for nvidia-smi and spark-submit. */
+class ScriptsTest {
+
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {}
+
+  private Result bash(Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bash"));
+    cmd.addAll(List.of(command));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    // The scripts read these; the machine running the tests must not leak its own into them.
+    pb.environment().keySet().removeAll(List.of("SPARK_HOME", "H2_JAR", "GPUS_PER_EXECUTOR"));
+    pb.environment().putAll(env);
+    Path err = tmp.resolve("stderr");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    return new Result(code, out, Files.readString(err));
+  }
+
+  private Path executable(String name, String body) throws IOException {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path f = bin.resolve(name);
+    Files.writeString(f, "#!/usr/bin/env bash\n" + body);
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return f;
+  }
+
+  @Test
+  void gpuDiscoveryPrintsWhatSparkExpects() throws Exception {
+    executable("nvidia-smi", "printf '0\\n1\\n 2\\n'\n");
+    Result r =
+        bash(
+            Map.of("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH")),
+            "submit/gpu-discovery.sh");
+
+    assertEquals(0, r.code(), r.err());
+    assertEquals("{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\",\"2\"]}", r.out().strip());
+    Matcher m = Pattern.compile("\"(\\d+)\"").matcher(r.out());
+    List<String> addresses = new ArrayList<>();
+    while (m.find()) {
+      addresses.add(m.group(1));
+    }
+    assertEquals(
+        "cuda:2",
+        GpuBinding.decide(true, new String[] {addresses.get(2), addresses.get(0)}).deviceName());
+  }
+
+  @Test
+  void gpuDiscoveryFailsWithoutNvidiaSmi() throws Exception {
+    Result r = bash(Map.of("PATH", "/usr/bin:/bin"), "submit/gpu-discovery.sh");
+    assertTrue(r.code() != 0);
+  }
+
+  @Test
+  void clusterScriptPassesGpuSchedulingJavaFlagsAndBothArgumentLists() throws Exception {
+    Path sparkHome = tmp.resolve("spark");
+    Files.createDirectories(sparkHome.resolve("bin"));
+    Path submit = sparkHome.resolve("bin/spark-submit");
+    Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.createFile(tmp.resolve("h2-cluster.jar"));
+
+    Result r =
+        bash(
+            Map.of(
+                "SPARK_HOME", sparkHome.toString(),
+                "H2_JAR", jar.toString(),
+                "GPUS_PER_EXECUTOR", "4"),
+            "submit/cluster.sh",
+            "--master",
+            "yarn",
+            "--conf",
+            "spark.task.cpus=2",
+            "--",
+            "--conf",
+            "conf/paper.conf",
+            "h2.seeds=[0,1]");
+
+    assertEquals(0, r.code(), r.err());
+    List<String> args = r.out().lines().toList();
+    String addOpens =
+        Files.readString(Path.of("pom.xml"))
+            .replaceAll("(?s).*<jvm.addOpens>(.*?)</jvm.addOpens>.*", "$1");
+    String javaOptions = addOpens + " -Dorg.bytedeco.javacpp.platform.extension=-cudnn";
+    for (String expected :
+        List.of(
+            "spark.executor.resource.gpu.amount=4",
+            "spark.task.resource.gpu.amount=1",
+            "spark.driver.extraJavaOptions=" + javaOptions,
+            "spark.executor.extraJavaOptions=" + javaOptions,
+            "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE")) {
+      assertTrue(args.contains(expected), expected + " missing from " + args);
+    }
+    assertTrue(
+        args.stream()
+            .anyMatch(
+                a ->
+                    a.startsWith("spark.executor.resource.gpu.discoveryScript=")
+                        && a.endsWith("/submit/gpu-discovery.sh")));
+    assertEquals("org.h2cl.Main", args.get(args.indexOf("--class") + 1));
+    int jarAt = args.indexOf(jar.toString());
+    assertEquals(
+        List.of("--conf", "conf/paper.conf", "h2.seeds=[0,1]"),
+        args.subList(jarAt + 1, args.size()));
+    // The user's spark-submit options come after ours, so theirs win.
+    assertTrue(
+        args.indexOf("spark.task.cpus=2") > args.indexOf("spark.task.resource.gpu.amount=1"));
+    assertEquals("yarn", args.get(args.indexOf("--master") + 1));
+  }
+
+  @Test
+  void scriptsExplainThemselves() throws Exception {
+    for (String script : List.of("submit/local.sh", "submit/cluster.sh")) {
+      Result r = bash(Map.of(), script, "--help");
+      assertEquals(0, r.code(), script + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: " + script), r.out());
+    }
+    Result noSpark =
+        bash(Map.of("PATH", "/usr/bin:/bin"), "submit/cluster.sh", "--", "h2.seeds=[0]");
+    assertEquals(2, noSpark.code());
+    assertTrue(noSpark.err().contains("spark-submit not found"), noSpark.err());
+  }
+}

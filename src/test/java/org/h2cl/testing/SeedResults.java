@@ -1,0 +1,53 @@
+package org.h2cl.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.TaskOutcome;
+
+/** Hand-made seed results with chosen accuracies, for tests of the tables. */
+public final class SeedResults {
+
+  private SeedResults() {}
+
+  /**
+   * A seed whose task k (1-based) reaches {@code accuracies[k-1]}, both right after training and at
+   * the end; the accuracy matrix holds every (after, task) cell with after >= task.
+   */
+  public static SeedResult of(int seed, int resumedFromTask, double... accuracies) {
+    List<TaskOutcome> tasks = new ArrayList<>();
+    List<AccuracyCell> matrix = new ArrayList<>();
+    for (int k = 1; k <= accuracies.length; k++) {
+      double[] pi = new double[k - 1];
+      double[] logits = new double[k - 1];
+      for (int j = 0; j < k - 1; j++) {
+        pi[j] = 1.0 / (k - 1);
+        logits[j] = 1.0 - 0.01 * (seed + j);
+      }
+      tasks.add(
+          new TaskOutcome(
+              k,
+              accuracies[k - 1],
+              accuracies[k - 1],
+              0.25 * Math.pow(0.75, k - 1),
+              0.01 * k,
+              pi,
+              logits,
+              10.0 * k));
+      for (int after = k; after <= accuracies.length; after++) {
+        matrix.add(new AccuracyCell(after, k, accuracies[k - 1]));
+      }
+    }
+    return new SeedResult(
+        seed,
+        tasks,
+        matrix,
+        "CPU",
+        "cpu",
+        2,
+        resumedFromTask,
+        1_700_000_000_000L + seed,
+        1_700_000_360_000L + seed);
+  }
+}

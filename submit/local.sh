@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the H2 job on this machine in Spark local mode (local[*] unless h2.spark.master says
+# otherwise). Needs only Java 17 and Maven: Spark comes from the project's own class path.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: submit/local.sh [--conf FILE] [h2.key=value ...] [--verbose]
+
+Runs the H2 job locally, one Spark task per seed. Without --conf it uses conf/quickstart.conf
+(minutes on a laptop); conf/paper.conf is the paper's experiment. Builds the project first when
+target/ is missing or older than the sources.
+
+Examples:
+  submit/local.sh
+  submit/local.sh --conf conf/paper.conf h2.seeds=[0,1] h2.output.uri=output/two-seeds
+
+Environment:
+  JAVA_OPTS   extra JVM options, e.g. -Xmx16g
+  MAVEN_ARGS  extra Maven arguments for the build, e.g. -o to stay offline
+
+Every option, the conf files and the exit codes: submit/local.sh --help-job
+USAGE
+}
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+has_conf=false
+main_args=()
+for arg in "$@"; do
+  case "$arg" in
+    -h | --help) usage; exit 0 ;;
+    --help-job) main_args+=(--help) ;;
+    --conf | --conf=*) has_conf=true; main_args+=("$arg") ;;
+    *) main_args+=("$arg") ;;
+  esac
+done
+if ! $has_conf; then
+  main_args=(--conf conf/quickstart.conf "${main_args[@]}")
+fi
+
+# Build when the jar or the class path file is missing, or any source is newer than the jar.
+jar="$(ls target/h2-spark-*.jar 2>/dev/null | grep -v -- '-cluster\.jar$' | head -n 1 || true)"
+if [[ -z "$jar" || ! -f target/classpath.txt ]] ||
+  [[ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]]; then
+  echo "Building (mvn package) ..." >&2
+  # shellcheck disable=SC2086 # MAVEN_ARGS is a list of arguments
+  if ! mvn -q ${MAVEN_ARGS:-} -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=compile >&2; then
+    echo "error: the build failed (see Maven's messages above); 'mvn -B package' shows it in full" >&2
+    exit 2
+  fi
+  jar="$(ls target/h2-spark-*.jar | grep -v -- '-cluster\.jar$' | head -n 1)"
+fi
+
+# Java 17 flags Spark and ND4J need, kept in one place: the pom's jvm.addOpens property.
+add_opens="$(sed -n 's:.*<jvm.addOpens>\(.*\)</jvm.addOpens>.*:\1:p' pom.xml)"
+if [[ -z "$add_opens" ]]; then
+  echo "error: cannot read <jvm.addOpens> from pom.xml" >&2
+  exit 2
+fi
+
+# libnd4j's oneDNN build needs AVX2; without it the plain CPU build on the class path is used.
+platform_extension=()
+if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+  platform_extension=(-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx2)
+fi
+
+# OpenMP threads that spin while waiting starve the other seeds' threads on shared cores.
+export OMP_WAIT_POLICY=PASSIVE
+# Spark binds to 127.0.0.1 in local mode; this also silences its warning about the host name.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+# shellcheck disable=SC2086 # add_opens and JAVA_OPTS are lists of arguments
+exec java $add_opens "${platform_extension[@]}" ${JAVA_OPTS:-} \
+  -cp "$jar:$(cat target/classpath.txt)" org.h2cl.Main "${main_args[@]}"
