@@ -63,7 +63,8 @@ public final class Bench {
   /** Peak resident set of this process (VmHWM), in bytes; -1 where /proc is unavailable. */
   static long peakRssBytes() {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }

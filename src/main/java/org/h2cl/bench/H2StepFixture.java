@@ -14,9 +14,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The network in the state of the PyTorch peer ({@code torch_step.py}): in every conv layer about
- * 75 % of the weights belong to earlier tasks (active, frozen), 10 % are free (held at zero) and
- * 15 % belong to the current task (active, trainable); one head, one BN bank, momentum SGD with
- * lr 0.01 and momentum 0.9, a fixed random batch with labels in {0, 1}.
+ * 75 % of the weights belong to earlier tasks (active, frozen), 10 % are free (held at zero) and 15
+ * % belong to the current task (active, trainable); one head, one BN bank, momentum SGD with lr
+ * 0.01 and momentum 0.9, a fixed random batch with labels in {0, 1}.
  */
 final class H2StepFixture {
   static final double EARLIER = 0.75;
@@ -58,8 +58,9 @@ final class H2StepFixture {
     net.setActiveMasks(active);
     sgd = new MomentumSgd(net);
     sgd.startPhase(0.01, 0.9, trainable);
-    x = Init.normal(rng, (long) batch * 3 * ResNet18.IMAGE * ResNet18.IMAGE, 1.0)
-        .reshape(batch, 3, ResNet18.IMAGE, ResNet18.IMAGE);
+    x =
+        Init.normal(rng, (long) batch * 3 * ResNet18.IMAGE * ResNet18.IMAGE, 1.0)
+            .reshape(batch, 3, ResNet18.IMAGE, ResNet18.IMAGE);
     y = new int[batch];
     for (int i = 0; i < batch; i++) {
       y[i] = rng.nextInt(2);
@@ -67,7 +68,9 @@ final class H2StepFixture {
     gradLogits = Nd4j.zeros(net.dataType, batch, 2);
   }
 
-  /** Seconds spent in forward (with the loss), backward and the update by the last {@link #step}. */
+  /**
+   * Seconds spent in forward (with the loss), backward and the update by the last {@link #step}.
+   */
   final double[] phaseSeconds = new double[3];
 
   /** One H² training step as H2Trainer drives it; returns the batch's summed loss. */

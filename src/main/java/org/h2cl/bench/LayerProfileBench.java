@@ -53,35 +53,77 @@ final class LayerProfileBench {
       INDArray bnOut = Nd4j.createUninitialized(DataType.FLOAT, y.shape());
       INDArray bnGrad = Nd4j.createUninitialized(DataType.FLOAT, y.shape());
       boolean firstLayer = l == 0;
-      emit(c, hin, batch, threads, "conv_fwd", repeats, () -> {
-        Ops.conv2d(x, w, y, c.kernel, c.stride, c.pad);
-        return 0;
-      });
-      emit(c, hin, batch, threads, "conv_bwd", repeats, () -> {
-        Ops.conv2dBackward(x, w, gy, firstLayer ? null : gx, gw, c.kernel, c.stride, c.pad);
-        return 0;
-      });
-      emit(c, hin, batch, threads, "bn_fwd", repeats, () -> {
-        Ops.moments(y, mean, var);
-        Ops.batchNorm(y, mean, var, gamma, beta, bnOut, 1e-5);
-        return 0;
-      });
-      emit(c, hin, batch, threads, "bn_bwd", repeats, () -> {
-        Ops.batchNormBackward(y, mean, var, gamma, beta, gy, bnGrad, s1, s2, s3, s4, 1e-5);
-        return 0;
-      });
-      emit(c, hin, batch, threads, "relu_fwd_bwd", repeats, () -> {
-        Ops.reluInPlace(bnOut);
-        Ops.reluBackward(bnOut, bnGrad, bnGrad);
-        return 0;
-      });
-      emit(c, hin, batch, threads, "weight_mask_sgd", repeats, () -> {
-        Ops.mul(gw, mask, gw);
-        v.muli(0.9).addi(gw);
-        Nd4j.getBlasWrapper().level1().axpy(w.length(), -0.01, v, w);
-        Ops.mul(w, mask, gw);
-        return 0;
-      });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "conv_fwd",
+          repeats,
+          () -> {
+            Ops.conv2d(x, w, y, c.kernel, c.stride, c.pad);
+            return 0;
+          });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "conv_bwd",
+          repeats,
+          () -> {
+            Ops.conv2dBackward(x, w, gy, firstLayer ? null : gx, gw, c.kernel, c.stride, c.pad);
+            return 0;
+          });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "bn_fwd",
+          repeats,
+          () -> {
+            Ops.moments(y, mean, var);
+            Ops.batchNorm(y, mean, var, gamma, beta, bnOut, 1e-5);
+            return 0;
+          });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "bn_bwd",
+          repeats,
+          () -> {
+            Ops.batchNormBackward(y, mean, var, gamma, beta, gy, bnGrad, s1, s2, s3, s4, 1e-5);
+            return 0;
+          });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "relu_fwd_bwd",
+          repeats,
+          () -> {
+            Ops.reluInPlace(bnOut);
+            Ops.reluBackward(bnOut, bnGrad, bnGrad);
+            return 0;
+          });
+      emit(
+          c,
+          hin,
+          batch,
+          threads,
+          "weight_mask_sgd",
+          repeats,
+          () -> {
+            Ops.mul(gw, mask, gw);
+            v.muli(0.9).addi(gw);
+            Nd4j.getBlasWrapper().level1().axpy(w.length(), -0.01, v, w);
+            Ops.mul(w, mask, gw);
+            return 0;
+          });
     }
   }
 

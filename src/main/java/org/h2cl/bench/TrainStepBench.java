@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * One H² training step of ResNet-18 (forward, backward, non-owned gradients zeroed, momentum SGD,
- * free weights held at zero) on a fixed batch, timed like {@code torch_step.py}: after
- * {@code --warmup} steps, {@code --repeats} blocks of {@code --steps} steps; a block's rate is
- * steps·batch / its wall time, and the median block is reported.
+ * free weights held at zero) on a fixed batch, timed like {@code torch_step.py}: after {@code
+ * --warmup} steps, {@code --repeats} blocks of {@code --steps} steps; a block's rate is steps·batch
+ * / its wall time, and the median block is reported.
  */
 final class TrainStepBench {
   private TrainStepBench() {}

@@ -55,12 +55,17 @@ final class NchwKernels {
 
   /**
    * Training-mode BatchNorm forward: writes the batch mean and biased variance of x over N, H, W
-   * into mean and var, and y = gamma·(x − mean)/sqrt(var + eps) + beta. One pass for the
-   * statistics (sums of x − K and (x − K)² with K the channel's first value, which keeps the
-   * variance accurate when |mean| ≫ std), one for y.
+   * into mean and var, and y = gamma·(x − mean)/sqrt(var + eps) + beta. One pass for the statistics
+   * (sums of x − K and (x − K)² with K the channel's first value, which keeps the variance accurate
+   * when |mean| ≫ std), one for y.
    */
   static void batchNormTraining(
-      INDArray x, INDArray gamma, INDArray beta, INDArray y, INDArray mean, INDArray var,
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray y,
+      INDArray mean,
+      INDArray var,
       double eps) {
     int n = (int) x.size(0);
     int c = (int) x.size(1);
@@ -124,8 +129,7 @@ final class NchwKernels {
    * out = (in − shift[c])·scale[c] + offset[c] per channel: inference-mode BatchNorm, and its
    * backward (shift = offset = 0). out may alias in.
    */
-  static void affine(
-      INDArray in, double[] shift, double[] scale, double[] offset, INDArray out) {
+  static void affine(INDArray in, double[] shift, double[] scale, double[] offset, INDArray out) {
     int n = (int) in.size(0);
     int c = (int) in.size(1);
     int hw = (int) (in.length() / ((long) n * c));
@@ -147,7 +151,14 @@ final class NchwKernels {
   }
 
   private static void affineChannel(
-      FloatBuffer in, FloatBuffer out, int n, int c, int hw, int ch, double shift, double scale,
+      FloatBuffer in,
+      FloatBuffer out,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double shift,
+      double scale,
       double offset) {
     float s = (float) shift;
     float a = (float) scale;
@@ -161,7 +172,14 @@ final class NchwKernels {
   }
 
   private static void affineChannel(
-      DoubleBuffer in, DoubleBuffer out, int n, int c, int hw, int ch, double shift, double scale,
+      DoubleBuffer in,
+      DoubleBuffer out,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double shift,
+      double scale,
       double offset) {
     for (int i = 0; i < n; i++) {
       int base = (i * c + ch) * hw;
@@ -172,8 +190,8 @@ final class NchwKernels {
   }
 
   /**
-   * gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. y must
-   * be a ReLU output (no negative values other than −0); NaN in y passes the gradient.
+   * gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. y
+   * must be a ReLU output (no negative values other than −0); NaN in y passes the gradient.
    */
   static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
     boolean f32 = y.dataType() == DataType.FLOAT;
@@ -218,8 +236,15 @@ final class NchwKernels {
    * the batch statistics.
    */
   static void batchNormBackward(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray gradOut, INDArray gradIn,
-      INDArray gradGamma, INDArray gradBeta, double eps) {
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradGamma,
+      INDArray gradBeta,
+      double eps) {
     int n = (int) x.size(0);
     int c = (int) x.size(1);
     int hw = (int) (x.length() / ((long) n * c));
@@ -275,8 +300,18 @@ final class NchwKernels {
   }
 
   private static void bnBackwardChannel(
-      FloatBuffer x, FloatBuffer gy, FloatBuffer gx, int n, int c, int hw, int ch, double mean,
-      double inv, double gamma, double[] dGamma, double[] dBeta) {
+      FloatBuffer x,
+      FloatBuffer gy,
+      FloatBuffer gx,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double mean,
+      double inv,
+      double gamma,
+      double[] dGamma,
+      double[] dBeta) {
     float mu = (float) mean;
     double sumG = 0;
     double sumGx = 0;
@@ -308,8 +343,18 @@ final class NchwKernels {
   }
 
   private static void bnBackwardChannel(
-      DoubleBuffer x, DoubleBuffer gy, DoubleBuffer gx, int n, int c, int hw, int ch, double mu,
-      double inv, double gamma, double[] dGamma, double[] dBeta) {
+      DoubleBuffer x,
+      DoubleBuffer gy,
+      DoubleBuffer gx,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double mu,
+      double inv,
+      double gamma,
+      double[] dGamma,
+      double[] dBeta) {
     double sumG = 0;
     double sumGx = 0;
     for (int i = 0; i < n; i++) {
@@ -343,7 +388,10 @@ final class NchwKernels {
     }
     IntStream.range(0, parts)
         .parallel()
-        .forEach(p -> body.run((int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
+        .forEach(
+            p ->
+                body.run(
+                    (int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
   }
 
   private static int maxThreads() {
@@ -354,11 +402,13 @@ final class NchwKernels {
     void run(int from, int to);
   }
 
-  /** Runs body(ch) for every channel, the channels split into contiguous ranges over the threads. */
-  private static void forChannels(int channels, long elements, java.util.function.IntConsumer body) {
+  /**
+   * Runs body(ch) for every channel, the channels split into contiguous ranges over the threads.
+   */
+  private static void forChannels(
+      int channels, long elements, java.util.function.IntConsumer body) {
     // Below ~16k elements a second thread costs more than it saves.
-    int parts =
-        (int) Math.max(1, Math.min(Math.min(channels, elements / 16384), maxThreads()));
+    int parts = (int) Math.max(1, Math.min(Math.min(channels, elements / 16384), maxThreads()));
     if (parts == 1) {
       for (int ch = 0; ch < channels; ch++) {
         body.accept(ch);

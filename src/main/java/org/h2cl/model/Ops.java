@@ -9,17 +9,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * libnd4j's ops called directly into preallocated outputs: the fast path measured in
- * ND4J-NOTES.md (DL4J's layer API is ~20x slower). Every method writes into the arrays it is given
- * and allocates no full-size array. Layouts: activations NCHW, conv weights [oC, iC, kH, kW].
+ * libnd4j's ops called directly into preallocated outputs: the fast path measured in ND4J-NOTES.md
+ * (DL4J's layer API is ~20x slower). Every method writes into the arrays it is given and allocates
+ * no full-size array. Layouts: activations NCHW, conv weights [oC, iC, kH, kW].
  */
 public final class Ops {
   private static final int NCHW = 0;
   private static final int OIHW = 1;
 
   /**
-   * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's is
-   * the right one on GPU.
+   * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's
+   * is the right one on GPU.
    */
   private static final boolean HELPERS_FOR_BN_BP = !isCpuBackend();
 
@@ -39,9 +39,17 @@ public final class Ops {
             .build());
   }
 
-  /** (gradIn, gradW) of conv2d given gradOut. gradIn may be null when the input needs no gradient. */
+  /**
+   * (gradIn, gradW) of conv2d given gradOut. gradIn may be null when the input needs no gradient.
+   */
   public static void conv2dBackward(
-      INDArray x, INDArray w, INDArray gradOut, INDArray gradIn, INDArray gradW, int k, int stride,
+      INDArray x,
+      INDArray w,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradW,
+      int k,
+      int stride,
       int pad) {
     if (gradIn == null && isCpuBackend()) {
       conv2dWeightGradient(x, gradOut, gradW, k, stride, pad);
@@ -57,9 +65,10 @@ public final class Ops {
   }
 
   /**
-   * gradW of conv2d alone, as the sum over the batch of gradOut[n] · im2col(x)[n]ᵀ. conv2d_bp always
-   * computes gradIn as well, which for the stem (3 input channels, a poor fit for oneDNN's backward
-   * data kernel) costs twice what gradW does; this path is ~3x faster there (BENCHMARKS.md).
+   * gradW of conv2d alone, as the sum over the batch of gradOut[n] · im2col(x)[n]ᵀ. conv2d_bp
+   * always computes gradIn as well, which for the stem (3 input channels, a poor fit for oneDNN's
+   * backward data kernel) costs twice what gradW does; this path is ~3x faster there
+   * (BENCHMARKS.md).
    */
   static void conv2dWeightGradient(
       INDArray x, INDArray gradOut, INDArray gradW, int k, int stride, int pad) {
@@ -67,8 +76,7 @@ public final class Ops {
     long c = x.size(1);
     long oc = gradOut.size(1);
     long ohw = gradOut.size(2) * gradOut.size(3);
-    INDArray col =
-        Scratch.of(x.dataType(), n, c, k, k, gradOut.size(2), gradOut.size(3));
+    INDArray col = Scratch.of(x.dataType(), n, c, k, k, gradOut.size(2), gradOut.size(3));
     Nd4j.exec(
         DynamicCustomOp.builder("im2col")
             .addInputs(x)
@@ -94,11 +102,16 @@ public final class Ops {
   }
 
   /**
-   * Training-mode BatchNorm: mean and var receive the batch mean and biased variance of x over N, H,
-   * W, and out = gamma * (x - mean) / sqrt(var + eps) + beta.
+   * Training-mode BatchNorm: mean and var receive the batch mean and biased variance of x over N,
+   * H, W, and out = gamma * (x - mean) / sqrt(var + eps) + beta.
    */
   public static void batchNormTraining(
-      INDArray x, INDArray gamma, INDArray beta, INDArray out, INDArray mean, INDArray var,
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
+      INDArray mean,
+      INDArray var,
       double eps) {
     if (NchwKernels.applicable(x, gamma, beta, out, mean, var)) {
       NchwKernels.batchNormTraining(x, gamma, beta, out, mean, var, eps);
@@ -110,7 +123,12 @@ public final class Ops {
 
   /** out = gamma * (x - mean) / sqrt(var + eps) + beta, per channel (axis 1). */
   public static void batchNorm(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray out,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
       double eps) {
     if (NchwKernels.applicable(x, mean, var, gamma, beta, out)) {
       NchwKernels.affine(
@@ -146,7 +164,12 @@ public final class Ops {
   }
 
   static void batchNormLibnd4j(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray out,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
       double eps) {
     Nd4j.exec(
         DynamicCustomOp.builder("batchnorm")
@@ -159,12 +182,21 @@ public final class Ops {
 
   /**
    * Training-mode BatchNorm backward; gradIn already includes the path through the batch statistics
-   * (ND4J-NOTES.md), so gradMean and gradVar are only scratch. On CPU a two-pass kernel
-   * ({@link NchwKernels}) replaces libnd4j's, which is ~5x slower.
+   * (ND4J-NOTES.md), so gradMean and gradVar are only scratch. On CPU a two-pass kernel ({@link
+   * NchwKernels}) replaces libnd4j's, which is ~5x slower.
    */
   public static void batchNormBackward(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray gradOut,
-      INDArray gradIn, INDArray gradMean, INDArray gradVar, INDArray gradGamma, INDArray gradBeta,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradMean,
+      INDArray gradVar,
+      INDArray gradGamma,
+      INDArray gradBeta,
       double eps) {
     if (NchwKernels.applicable(x, mean, var, gamma, gradOut, gradIn, gradGamma, gradBeta)) {
       NchwKernels.batchNormBackward(x, mean, var, gamma, gradOut, gradIn, gradGamma, gradBeta, eps);
@@ -174,10 +206,21 @@ public final class Ops {
         x, mean, var, gamma, beta, gradOut, gradIn, gradMean, gradVar, gradGamma, gradBeta, eps);
   }
 
-  /** {@link #batchNormBackward} by libnd4j's {@code batchnorm_bp} (GPU, and the reference in tests). */
+  /**
+   * {@link #batchNormBackward} by libnd4j's {@code batchnorm_bp} (GPU, and the reference in tests).
+   */
   static void batchNormBackwardLibnd4j(
-      INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, INDArray gradOut,
-      INDArray gradIn, INDArray gradMean, INDArray gradVar, INDArray gradGamma, INDArray gradBeta,
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradMean,
+      INDArray gradVar,
+      INDArray gradGamma,
+      INDArray gradBeta,
       double eps) {
     DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp").build();
     try (OpContext ctx = Nd4j.getExecutioner().buildContext()) {

@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The Java kernels against the libnd4j ops they replace, on random data. */
 class NchwKernelsTest {
 
-  private static INDArray random(SplittableRandom rng, DataType t, double scale, double shift,
-      long... shape) {
+  private static INDArray random(
+      SplittableRandom rng, DataType t, double scale, double shift, long... shape) {
     long n = 1;
     for (long s : shape) {
       n *= s;
@@ -29,8 +29,13 @@ class NchwKernelsTest {
 
   @ParameterizedTest(name = "{0} [{1},{2},{3},{3}]")
   @CsvSource({
-    "DOUBLE, 4, 6, 5", "DOUBLE, 3, 5, 1", "DOUBLE, 16, 32, 4",
-    "FLOAT, 4, 6, 5", "FLOAT, 3, 5, 1", "FLOAT, 16, 32, 4", "FLOAT, 8, 16, 32"
+    "DOUBLE, 4, 6, 5",
+    "DOUBLE, 3, 5, 1",
+    "DOUBLE, 16, 32, 4",
+    "FLOAT, 4, 6, 5",
+    "FLOAT, 3, 5, 1",
+    "FLOAT, 16, 32, 4",
+    "FLOAT, 8, 16, 32"
   })
   void batchNormBackwardMatchesLibnd4j(DataType t, int n, int c, int hw) {
     SplittableRandom rng = new SplittableRandom(n * 1000 + c * 10 + hw);
@@ -51,8 +56,19 @@ class NchwKernelsTest {
     INDArray refIn = Nd4j.zeros(t, n, c, hw, hw);
     INDArray refGamma = Nd4j.zeros(t, c);
     INDArray refBeta = Nd4j.zeros(t, c);
-    Ops.batchNormBackwardLibnd4j(x, mean, var, gamma, beta, gradOut, refIn, Nd4j.zeros(t, c),
-        Nd4j.zeros(t, c), refGamma, refBeta, 1e-5);
+    Ops.batchNormBackwardLibnd4j(
+        x,
+        mean,
+        var,
+        gamma,
+        beta,
+        gradOut,
+        refIn,
+        Nd4j.zeros(t, c),
+        Nd4j.zeros(t, c),
+        refGamma,
+        refBeta,
+        1e-5);
 
     // libnd4j's double kernel itself is off the textbook formula by up to ~3e-8 relative.
     double tol = t == DataType.DOUBLE ? 1e-7 : 2e-5;
@@ -69,8 +85,13 @@ class NchwKernelsTest {
 
   @ParameterizedTest(name = "{0} [{1},{2},{3},{3}] mean {4}")
   @CsvSource({
-    "DOUBLE, 4, 6, 5, 0.7", "DOUBLE, 3, 5, 1, 0.7", "DOUBLE, 16, 32, 4, 50",
-    "FLOAT, 4, 6, 5, 0.7", "FLOAT, 3, 5, 1, 0.7", "FLOAT, 8, 16, 32, 0.7", "FLOAT, 16, 32, 4, 50"
+    "DOUBLE, 4, 6, 5, 0.7",
+    "DOUBLE, 3, 5, 1, 0.7",
+    "DOUBLE, 16, 32, 4, 50",
+    "FLOAT, 4, 6, 5, 0.7",
+    "FLOAT, 3, 5, 1, 0.7",
+    "FLOAT, 8, 16, 32, 0.7",
+    "FLOAT, 16, 32, 4, 50"
   })
   void batchNormForwardMatchesLibnd4j(DataType t, int n, int c, int hw, double shift) {
     SplittableRandom rng = new SplittableRandom(n * 1000 + c * 10 + hw);
@@ -134,8 +155,8 @@ class NchwKernelsTest {
   }
 
   /** (gradIn, gradGamma, gradBeta) from x̂ = (x − μ)/σ in double, term by term. */
-  private static INDArray[] textbookBatchNormBackward(INDArray x, INDArray gamma, INDArray gy,
-      double eps) {
+  private static INDArray[] textbookBatchNormBackward(
+      INDArray x, INDArray gamma, INDArray gy, double eps) {
     int n = (int) x.size(0);
     int c = (int) x.size(1);
     int hw = (int) (x.size(2) * x.size(3));
