@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Entry point of {@code submit/bench.sh}: {@code Bench NAME [--key value ...]} runs one benchmark
@@ -21,13 +22,24 @@ public final class Bench {
     }
     Options o = new Options(Arrays.copyOfRange(argv, 1, argv.length));
     int threads = o.integer("threads", 2);
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    limitThreads(threads);
     switch (argv[0]) {
       case "train_step" -> TrainStepBench.run(o, threads);
       case "fisher" -> FisherBench.run(o, threads);
       case "layer_profile" -> LayerProfileBench.run(o, threads);
       default -> throw new IllegalArgumentException("unknown benchmark: " + argv[0]);
     }
+  }
+
+  /**
+   * Bounds every pool libnd4j uses, as SeedTask does for a seed: {@code setMaxThreads} alone is a
+   * no-op in ND4J M2.1, so OpenMP (this thread), libnd4j's own loops and OpenBLAS are set too.
+   */
+  static void limitThreads(int threads) {
+    Nd4j.getEnvironment().setMaxThreads(threads);
+    Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Nd4j.factory().blas().setMaxThreads(threads);
   }
 
   /** {@code --key value} pairs with defaults. */

@@ -5,15 +5,15 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * BatchNorm and ReLU-gradient passes over NCHW arrays written as plain loops on the arrays' host
  * memory, for the CPU backend, where libnd4j's kernels for these memory-bound steps are 2-10x
  * slower than a pass over the data needs to be (BENCHMARKS.md). Each method reads and writes every
- * element at most twice; channels (or index ranges) are split over {@code
- * Nd4j.getEnvironment().maxThreads()} tasks. Only for contiguous float32/float64 arrays in host
- * memory: {@link #applicable} says when; {@link Ops} falls back to libnd4j otherwise.
+ * element at most twice; channels (or index ranges) are split over this thread's OpenMP thread
+ * count. Only for contiguous float32/float64 arrays in host memory: {@link #applicable} says when;
+ * {@link Ops} falls back to libnd4j otherwise.
  */
 final class NchwKernels {
   private static final boolean CPU = Ops.isCpuBackend();
@@ -394,8 +394,12 @@ final class NchwKernels {
                     (int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
   }
 
+  /**
+   * This thread's OpenMP budget, the one oneDNN's kernels get: SeedTask sets it per seed, while
+   * {@code Environment.maxThreads()} reports every core in ND4J M2.1 whatever it is set to.
+   */
   private static int maxThreads() {
-    return Nd4j.getEnvironment().maxThreads();
+    return Math.max(1, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
   }
 
   private interface RangeBody {
