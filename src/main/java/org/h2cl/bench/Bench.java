@@ -27,6 +27,9 @@ public final class Bench {
       case "train_step" -> TrainStepBench.run(o, threads);
       case "fisher" -> FisherBench.run(o, threads);
       case "layer_profile" -> LayerProfileBench.run(o, threads);
+      case "data" -> DataBench.run(o, threads);
+      case "end_to_end" -> EndToEndBench.run(o, threads);
+      case "memory" -> MemoryBench.run(o, threads);
       default -> throw new IllegalArgumentException("unknown benchmark: " + argv[0]);
     }
   }
