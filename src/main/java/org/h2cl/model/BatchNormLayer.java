@@ -5,7 +5,6 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * BatchNorm over the channels of an NCHW array, with PyTorch's semantics (H2-SPEC §2): the batch is
@@ -28,7 +27,7 @@ public final class BatchNormLayer {
   private final INDArray batchVar;
   private final INDArray gradMean;
   private final INDArray gradVar;
-  private final INDArray unbiased;
+  private final INDArray scratch;
   private final Map<Integer, INDArray> outputs = new HashMap<>();
   private final Map<Integer, INDArray> inputGrads = new HashMap<>();
   private INDArray lastInput;
@@ -45,7 +44,7 @@ public final class BatchNormLayer {
     this.batchVar = Nd4j.zeros(dtype, channels);
     this.gradMean = Nd4j.zeros(dtype, channels);
     this.gradVar = Nd4j.zeros(dtype, channels);
-    this.unbiased = Nd4j.zeros(dtype, channels);
+    this.scratch = Nd4j.zeros(dtype, channels);
   }
 
   void use(BnBank bank) {
@@ -65,13 +64,13 @@ public final class BatchNormLayer {
     INDArray gamma = bank.gamma[index];
     INDArray beta = bank.beta[index];
     if (training) {
-      Ops.moments(x, batchMean, batchVar);
-      Ops.batchNorm(x, batchMean, batchVar, gamma, beta, y, EPS);
+      Ops.batchNormTraining(x, gamma, beta, y, batchMean, batchVar, EPS);
       long n = x.length() / channels;
-      // PyTorch feeds the unbiased variance into the running estimate.
-      unbiased.assign(batchVar).muli(n > 1 ? (double) n / (n - 1) : 1.0);
-      bank.runningMean[index].muli(1 - MOMENTUM).addi(batchMean.mul(MOMENTUM));
-      bank.runningVar[index].muli(1 - MOMENTUM).addi(unbiased.muli(MOMENTUM));
+      // r ← (1 − m)·r + m·batch statistic, in place; PyTorch feeds the unbiased variance in.
+      scratch.assign(batchMean).muli(MOMENTUM);
+      bank.runningMean[index].muli(1 - MOMENTUM).addi(scratch);
+      scratch.assign(batchVar).muli(MOMENTUM * (n > 1 ? (double) n / (n - 1) : 1.0));
+      bank.runningVar[index].muli(1 - MOMENTUM).addi(scratch);
     } else {
       Ops.batchNorm(x, bank.runningMean[index], bank.runningVar[index], gamma, beta, y, EPS);
     }
@@ -106,9 +105,7 @@ public final class BatchNormLayer {
           EPS);
     } else {
       // Inference mode is a per-channel affine map: dy/dx = gamma / sqrt(runningVar + eps).
-      INDArray scale =
-          Transforms.sqrt(bank.runningVar[index].add(EPS), false).rdivi(1).muli(bank.gamma[index]);
-      Ops.mulPerChannel(gradOut, scale, gIn);
+      Ops.batchNormInferenceBackward(gradOut, bank.runningVar[index], bank.gamma[index], gIn, EPS);
     }
     return gIn;
   }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * libnd4j's ops called directly into preallocated outputs: the fast path measured in ND4J-NOTES.md
@@ -50,6 +51,10 @@ public final class Ops {
       int k,
       int stride,
       int pad) {
+    if (gradIn == null && isCpuBackend()) {
+      conv2dWeightGradient(x, gradOut, gradW, k, stride, pad);
+      return;
+    }
     INDArray gIn = gradIn != null ? gradIn : Scratch.like(x);
     Nd4j.exec(
         DynamicCustomOp.builder("conv2d_bp")
@@ -57,6 +62,33 @@ public final class Ops {
             .addOutputs(gIn, gradW)
             .addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, NCHW, OIHW)
             .build());
+  }
+
+  /**
+   * gradW of conv2d alone, as the sum over the batch of gradOut[n] · im2col(x)[n]ᵀ. conv2d_bp
+   * always computes gradIn as well, which for the stem (3 input channels, a poor fit for oneDNN's
+   * backward data kernel) costs twice what gradW does; this path is ~3x faster there
+   * (BENCHMARKS.md).
+   */
+  static void conv2dWeightGradient(
+      INDArray x, INDArray gradOut, INDArray gradW, int k, int stride, int pad) {
+    long n = x.size(0);
+    long c = x.size(1);
+    long oc = gradOut.size(1);
+    long ohw = gradOut.size(2) * gradOut.size(3);
+    INDArray col = Scratch.of(x.dataType(), n, c, k, k, gradOut.size(2), gradOut.size(3));
+    Nd4j.exec(
+        DynamicCustomOp.builder("im2col")
+            .addInputs(x)
+            .addOutputs(col)
+            .addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0)
+            .build());
+    INDArray g = gradOut.reshape(n, oc, ohw);
+    INDArray cols = col.reshape(n, c * k * k, ohw);
+    INDArray gw = gradW.reshape(oc, c * k * k); // a view: gradW is contiguous
+    for (int i = 0; i < n; i++) {
+      Nd4j.gemm(g.slice(i), cols.slice(i), gw, false, true, 1.0, i == 0 ? 0.0 : 1.0);
+    }
   }
 
   /** Batch mean and biased variance per channel of an NCHW array. */
@@ -69,8 +101,69 @@ public final class Ops {
             .build());
   }
 
+  /**
+   * Training-mode BatchNorm: mean and var receive the batch mean and biased variance of x over N,
+   * H, W, and out = gamma * (x - mean) / sqrt(var + eps) + beta.
+   */
+  public static void batchNormTraining(
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
+      INDArray mean,
+      INDArray var,
+      double eps) {
+    if (NchwKernels.applicable(x, gamma, beta, out, mean, var)) {
+      NchwKernels.batchNormTraining(x, gamma, beta, out, mean, var, eps);
+      return;
+    }
+    moments(x, mean, var);
+    batchNormLibnd4j(x, mean, var, gamma, beta, out, eps);
+  }
+
   /** out = gamma * (x - mean) / sqrt(var + eps) + beta, per channel (axis 1). */
   public static void batchNorm(
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray out,
+      double eps) {
+    if (NchwKernels.applicable(x, mean, var, gamma, beta, out)) {
+      NchwKernels.affine(
+          x, mean.toDoubleVector(), inverseStd(var, gamma, eps), beta.toDoubleVector(), out);
+      return;
+    }
+    batchNormLibnd4j(x, mean, var, gamma, beta, out, eps);
+  }
+
+  /**
+   * Backward of inference-mode BatchNorm, a per-channel affine map: gradIn = gradOut * gamma /
+   * sqrt(var + eps), var being the running variance.
+   */
+  public static void batchNormInferenceBackward(
+      INDArray gradOut, INDArray var, INDArray gamma, INDArray gradIn, double eps) {
+    if (NchwKernels.applicable(gradOut, var, gamma, gradIn)) {
+      double[] zero = new double[(int) var.length()];
+      NchwKernels.affine(gradOut, zero, inverseStd(var, gamma, eps), zero, gradIn);
+      return;
+    }
+    INDArray scale = Transforms.sqrt(var.add(eps), false).rdivi(1).muli(gamma);
+    mulPerChannel(gradOut, scale, gradIn);
+  }
+
+  /** gamma[c] / sqrt(var[c] + eps). */
+  private static double[] inverseStd(INDArray var, INDArray gamma, double eps) {
+    double[] v = var.toDoubleVector();
+    double[] g = gamma.toDoubleVector();
+    for (int c = 0; c < v.length; c++) {
+      v[c] = g[c] / Math.sqrt(v[c] + eps);
+    }
+    return v;
+  }
+
+  static void batchNormLibnd4j(
       INDArray x,
       INDArray mean,
       INDArray var,
@@ -89,9 +182,34 @@ public final class Ops {
 
   /**
    * Training-mode BatchNorm backward; gradIn already includes the path through the batch statistics
-   * (ND4J-NOTES.md), so gradMean and gradVar are only scratch.
+   * (ND4J-NOTES.md), so gradMean and gradVar are only scratch. On CPU a two-pass kernel ({@link
+   * NchwKernels}) replaces libnd4j's, which is ~5x slower.
    */
   public static void batchNormBackward(
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray beta,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradMean,
+      INDArray gradVar,
+      INDArray gradGamma,
+      INDArray gradBeta,
+      double eps) {
+    if (NchwKernels.applicable(x, mean, var, gamma, gradOut, gradIn, gradGamma, gradBeta)) {
+      NchwKernels.batchNormBackward(x, mean, var, gamma, gradOut, gradIn, gradGamma, gradBeta, eps);
+      return;
+    }
+    batchNormBackwardLibnd4j(
+        x, mean, var, gamma, beta, gradOut, gradIn, gradMean, gradVar, gradGamma, gradBeta, eps);
+  }
+
+  /**
+   * {@link #batchNormBackward} by libnd4j's {@code batchnorm_bp} (GPU, and the reference in tests).
+   */
+  static void batchNormBackwardLibnd4j(
       INDArray x,
       INDArray mean,
       INDArray var,
@@ -129,6 +247,10 @@ public final class Ops {
 
   /** gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. */
   public static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
+    if (NchwKernels.applicable(y, gradOut, gradIn)) {
+      NchwKernels.reluBackward(y, gradOut, gradIn); // libnd4j's relu_bp is ~10x slower than relu
+      return;
+    }
     Nd4j.exec(
         DynamicCustomOp.builder("relu_bp")
             .addInputs(y, gradOut)
@@ -153,10 +275,12 @@ public final class Ops {
         ThreadLocal.withInitial(java.util.HashMap::new);
 
     static INDArray like(INDArray a) {
-      String key = java.util.Arrays.toString(a.shape());
-      return CACHE
-          .get()
-          .computeIfAbsent(key, k -> Nd4j.createUninitialized(a.dataType(), a.shape()));
+      return of(a.dataType(), a.shape());
+    }
+
+    static INDArray of(org.nd4j.linalg.api.buffer.DataType type, long... shape) {
+      String key = type + java.util.Arrays.toString(shape);
+      return CACHE.get().computeIfAbsent(key, k -> Nd4j.createUninitialized(type, shape));
     }
   }
 }

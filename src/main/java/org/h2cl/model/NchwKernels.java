@@ -1,0 +1,433 @@
+package org.h2cl.model;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * BatchNorm and ReLU-gradient passes over NCHW arrays written as plain loops on the arrays' host
+ * memory, for the CPU backend, where libnd4j's kernels for these memory-bound steps are 2-10x
+ * slower than a pass over the data needs to be (BENCHMARKS.md). Each method reads and writes every
+ * element at most twice; channels (or index ranges) are split over this thread's OpenMP thread
+ * count. Only for contiguous float32/float64 arrays in host memory: {@link #applicable} says when;
+ * {@link Ops} falls back to libnd4j otherwise.
+ */
+final class NchwKernels {
+  private static final boolean CPU = Ops.isCpuBackend();
+
+  private NchwKernels() {}
+
+  /** True when every array is a contiguous c-order host array of the first one's type (f32/f64). */
+  static boolean applicable(INDArray... arrays) {
+    if (!CPU) {
+      return false;
+    }
+    DataType t = arrays[0].dataType();
+    if (t != DataType.FLOAT && t != DataType.DOUBLE) {
+      return false;
+    }
+    for (INDArray a : arrays) {
+      if (a.dataType() != t
+          || a.offset() != 0
+          || a.ordering() != 'c'
+          || !denseRowMajor(a)
+          || a.data().length() < a.length()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** c-order strides for every dimension longer than 1 (unit dimensions may carry any stride). */
+  private static boolean denseRowMajor(INDArray a) {
+    long expected = 1;
+    for (int d = a.rank() - 1; d >= 0; d--) {
+      if (a.size(d) > 1 && a.stride(d) != expected) {
+        return false;
+      }
+      expected *= a.size(d);
+    }
+    return true;
+  }
+
+  /**
+   * Training-mode BatchNorm forward: writes the batch mean and biased variance of x over N, H, W
+   * into mean and var, and y = gamma·(x − mean)/sqrt(var + eps) + beta. One pass for the statistics
+   * (sums of x − K and (x − K)² with K the channel's first value, which keeps the variance accurate
+   * when |mean| ≫ std), one for y.
+   */
+  static void batchNormTraining(
+      INDArray x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray y,
+      INDArray mean,
+      INDArray var,
+      double eps) {
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int hw = (int) (x.length() / ((long) n * c));
+    double[] g = load(gamma);
+    double[] b = load(beta);
+    double[] mu = new double[c];
+    double[] v = new double[c];
+    boolean f32 = x.dataType() == DataType.FLOAT;
+    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
+    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
+    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
+    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
+    double m = (double) n * hw;
+    forChannels(
+        c,
+        x.length(),
+        ch -> {
+          double s1 = 0;
+          double s2 = 0;
+          if (f32) {
+            float k = xf.get(ch * hw);
+            for (int i = 0; i < n; i++) {
+              int base = (i * c + ch) * hw;
+              float a1 = 0;
+              float a2 = 0;
+              for (int j = base; j < base + hw; j++) {
+                float d = xf.get(j) - k;
+                a1 += d;
+                a2 += d * d;
+              }
+              s1 += a1;
+              s2 += a2;
+            }
+            mu[ch] = k + s1 / m;
+          } else {
+            double k = xd.get(ch * hw);
+            for (int i = 0; i < n; i++) {
+              int base = (i * c + ch) * hw;
+              for (int j = base; j < base + hw; j++) {
+                double d = xd.get(j) - k;
+                s1 += d;
+                s2 += d * d;
+              }
+            }
+            mu[ch] = k + s1 / m;
+          }
+          v[ch] = Math.max(0, s2 / m - (s1 / m) * (s1 / m));
+          double scale = g[ch] / Math.sqrt(v[ch] + eps);
+          if (f32) {
+            affineChannel(xf, yf, n, c, hw, ch, mu[ch], scale, b[ch]);
+          } else {
+            affineChannel(xd, yd, n, c, hw, ch, mu[ch], scale, b[ch]);
+          }
+        });
+    store(mu, mean);
+    store(v, var);
+  }
+
+  /**
+   * out = (in − shift[c])·scale[c] + offset[c] per channel: inference-mode BatchNorm, and its
+   * backward (shift = offset = 0). out may alias in.
+   */
+  static void affine(INDArray in, double[] shift, double[] scale, double[] offset, INDArray out) {
+    int n = (int) in.size(0);
+    int c = (int) in.size(1);
+    int hw = (int) (in.length() / ((long) n * c));
+    boolean f32 = in.dataType() == DataType.FLOAT;
+    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
+    FloatBuffer outf = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
+    DoubleBuffer outd = f32 ? null : out.data().asNioDouble();
+    forChannels(
+        c,
+        in.length(),
+        ch -> {
+          if (f32) {
+            affineChannel(inf, outf, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
+          } else {
+            affineChannel(ind, outd, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
+          }
+        });
+  }
+
+  private static void affineChannel(
+      FloatBuffer in,
+      FloatBuffer out,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double shift,
+      double scale,
+      double offset) {
+    float s = (float) shift;
+    float a = (float) scale;
+    float b = (float) offset;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        out.put(j, (in.get(j) - s) * a + b);
+      }
+    }
+  }
+
+  private static void affineChannel(
+      DoubleBuffer in,
+      DoubleBuffer out,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double shift,
+      double scale,
+      double offset) {
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        out.put(j, (in.get(j) - shift) * scale + offset);
+      }
+    }
+  }
+
+  /**
+   * gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. y
+   * must be a ReLU output (no negative values other than −0); NaN in y passes the gradient.
+   */
+  static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
+    boolean f32 = y.dataType() == DataType.FLOAT;
+    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
+    FloatBuffer gf = f32 ? gradOut.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? gradIn.data().asNioFloat() : null;
+    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
+    DoubleBuffer gd = f32 ? null : gradOut.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : gradIn.data().asNioDouble();
+    forRanges(
+        Math.toIntExact(y.length()),
+        (from, to) -> {
+          // Branch-free: y's sign is random, and a mispredicted branch per element made this
+          // pass 5x slower. mask = all ones iff y's bits are a positive int (y > 0, -0 excluded).
+          if (f32) {
+            for (int j = from; j < to; j++) {
+              int b = Float.floatToRawIntBits(yf.get(j));
+              int mask = (-b >> 31) & ~(b >> 31);
+              of.put(j, Float.intBitsToFloat(Float.floatToRawIntBits(gf.get(j)) & mask));
+            }
+          } else {
+            for (int j = from; j < to; j++) {
+              long b = Double.doubleToRawLongBits(yd.get(j));
+              long mask = (-b >> 63) & ~(b >> 63);
+              od.put(j, Double.longBitsToDouble(Double.doubleToRawLongBits(gd.get(j)) & mask));
+            }
+          }
+        });
+  }
+
+  /**
+   * Training-mode BatchNorm backward of y = gamma·(x − mean)/sqrt(var + eps) + beta with mean and
+   * (biased) var the batch statistics of x over N, H, W:
+   *
+   * <pre>
+   *   gradBeta  = Σ gradOut
+   *   gradGamma = Σ gradOut·x̂,   x̂ = (x − mean)/sqrt(var + eps)
+   *   gradIn    = gamma/sqrt(var + eps) · (gradOut − gradBeta/M − x̂·gradGamma/M),   M = N·H·W
+   * </pre>
+   *
+   * the same result as libnd4j's {@code batchnorm_bp}, whose gradIn also includes the path through
+   * the batch statistics.
+   */
+  static void batchNormBackward(
+      INDArray x,
+      INDArray mean,
+      INDArray var,
+      INDArray gamma,
+      INDArray gradOut,
+      INDArray gradIn,
+      INDArray gradGamma,
+      INDArray gradBeta,
+      double eps) {
+    int n = (int) x.size(0);
+    int c = (int) x.size(1);
+    int hw = (int) (x.length() / ((long) n * c));
+    double[] mu = load(mean);
+    double[] v = load(var);
+    double[] g = load(gamma);
+    double[] dGamma = new double[c];
+    double[] dBeta = new double[c];
+    boolean f32 = x.dataType() == DataType.FLOAT;
+    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
+    FloatBuffer gyf = f32 ? gradOut.data().asNioFloat() : null;
+    FloatBuffer gxf = f32 ? gradIn.data().asNioFloat() : null;
+    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
+    DoubleBuffer gyd = f32 ? null : gradOut.data().asNioDouble();
+    DoubleBuffer gxd = f32 ? null : gradIn.data().asNioDouble();
+    forChannels(
+        c,
+        x.length(),
+        ch -> {
+          double inv = 1.0 / Math.sqrt(v[ch] + eps);
+          if (f32) {
+            bnBackwardChannel(xf, gyf, gxf, n, c, hw, ch, mu[ch], inv, g[ch], dGamma, dBeta);
+          } else {
+            bnBackwardChannel(xd, gyd, gxd, n, c, hw, ch, mu[ch], inv, g[ch], dGamma, dBeta);
+          }
+        });
+    store(dGamma, gradGamma);
+    store(dBeta, gradBeta);
+  }
+
+  private static double[] load(INDArray a) {
+    double[] v = new double[(int) a.length()];
+    if (a.dataType() == DataType.FLOAT) {
+      FloatBuffer b = a.data().asNioFloat();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = b.get(i);
+      }
+    } else {
+      a.data().asNioDouble().get(0, v);
+    }
+    return v;
+  }
+
+  private static void store(double[] v, INDArray a) {
+    if (a.dataType() == DataType.FLOAT) {
+      FloatBuffer b = a.data().asNioFloat();
+      for (int i = 0; i < v.length; i++) {
+        b.put(i, (float) v[i]);
+      }
+    } else {
+      a.data().asNioDouble().put(0, v);
+    }
+  }
+
+  private static void bnBackwardChannel(
+      FloatBuffer x,
+      FloatBuffer gy,
+      FloatBuffer gx,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double mean,
+      double inv,
+      double gamma,
+      double[] dGamma,
+      double[] dBeta) {
+    float mu = (float) mean;
+    double sumG = 0;
+    double sumGx = 0;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      // Float sums over one plane (≤ 1024 values), double across planes: accurate and fast.
+      float a = 0;
+      float b = 0;
+      for (int j = base; j < base + hw; j++) {
+        float d = gy.get(j);
+        a += d;
+        b += d * (x.get(j) - mu);
+      }
+      sumG += a;
+      sumGx += b;
+    }
+    double m = (double) n * hw;
+    dBeta[ch] = sumG;
+    dGamma[ch] = sumGx * inv;
+    float scale = (float) (gamma * inv);
+    float meanG = (float) (sumG / m);
+    float k = (float) (inv * inv * sumGx / m);
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        gx.put(j, scale * (gy.get(j) - meanG - (x.get(j) - mu) * k));
+      }
+    }
+  }
+
+  private static void bnBackwardChannel(
+      DoubleBuffer x,
+      DoubleBuffer gy,
+      DoubleBuffer gx,
+      int n,
+      int c,
+      int hw,
+      int ch,
+      double mu,
+      double inv,
+      double gamma,
+      double[] dGamma,
+      double[] dBeta) {
+    double sumG = 0;
+    double sumGx = 0;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        double d = gy.get(j);
+        sumG += d;
+        sumGx += d * (x.get(j) - mu);
+      }
+    }
+    double m = (double) n * hw;
+    dBeta[ch] = sumG;
+    dGamma[ch] = sumGx * inv;
+    double scale = gamma * inv;
+    double meanG = sumG / m;
+    double k = inv * inv * sumGx / m;
+    for (int i = 0; i < n; i++) {
+      int base = (i * c + ch) * hw;
+      for (int j = base; j < base + hw; j++) {
+        gx.put(j, scale * (gy.get(j) - meanG - (x.get(j) - mu) * k));
+      }
+    }
+  }
+
+  /** Runs body(from, to) over [0, length) split into one contiguous range per thread. */
+  private static void forRanges(int length, RangeBody body) {
+    int parts = (int) Math.max(1, Math.min(length / 16384, maxThreads()));
+    if (parts == 1) {
+      body.run(0, length);
+      return;
+    }
+    IntStream.range(0, parts)
+        .parallel()
+        .forEach(
+            p ->
+                body.run(
+                    (int) ((long) length * p / parts), (int) ((long) length * (p + 1) / parts)));
+  }
+
+  /**
+   * This thread's OpenMP budget, the one oneDNN's kernels get: SeedTask sets it per seed, while
+   * {@code Environment.maxThreads()} reports every core in ND4J M2.1 whatever it is set to.
+   */
+  private static int maxThreads() {
+    return Math.max(1, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+  }
+
+  private interface RangeBody {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs body(ch) for every channel, the channels split into contiguous ranges over the threads.
+   */
+  private static void forChannels(
+      int channels, long elements, java.util.function.IntConsumer body) {
+    // Below ~16k elements a second thread costs more than it saves.
+    int parts = (int) Math.max(1, Math.min(Math.min(channels, elements / 16384), maxThreads()));
+    if (parts == 1) {
+      for (int ch = 0; ch < channels; ch++) {
+        body.accept(ch);
+      }
+      return;
+    }
+    IntStream.range(0, parts)
+        .parallel()
+        .forEach(
+            p -> {
+              int from = (int) ((long) channels * p / parts);
+              int to = (int) ((long) channels * (p + 1) / parts);
+              for (int ch = from; ch < to; ch++) {
+                body.accept(ch);
+              }
+            });
+  }
+}

@@ -1,0 +1,45 @@
+package org.h2cl.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Ops' own compute paths against the libnd4j ops they stand in for, on random data. */
+class OpsTest {
+
+  private static INDArray random(SplittableRandom rng, DataType t, long... shape) {
+    long n = 1;
+    for (long s : shape) {
+      n *= s;
+    }
+    return Init.normal(rng, n, 1.0).reshape(shape).castTo(t);
+  }
+
+  @ParameterizedTest(name = "{0} n={1} c={2}->{3} hw={4} k={5} s={6}")
+  @CsvSource({
+    "DOUBLE, 4, 3, 8, 9, 3, 1", "DOUBLE, 3, 5, 7, 8, 3, 2", "DOUBLE, 2, 6, 4, 8, 1, 2",
+    "FLOAT, 1, 3, 16, 32, 3, 1", "FLOAT, 8, 3, 16, 32, 3, 1", "FLOAT, 5, 16, 32, 8, 3, 2"
+  })
+  void weightGradientMatchesConv2dBp(DataType t, int n, int c, int oc, int hw, int k, int s) {
+    SplittableRandom rng = new SplittableRandom(n + 31L * c + 97L * hw + k + s);
+    int pad = k / 2;
+    int oh = (hw + 2 * pad - k) / s + 1;
+    INDArray x = random(rng, t, n, c, hw, hw);
+    INDArray w = random(rng, t, oc, c, k, k);
+    INDArray gradOut = random(rng, t, n, oc, oh, oh);
+
+    INDArray gradW = Nd4j.zeros(t, oc, c, k, k).addi(7); // stale contents must not leak in
+    Ops.conv2dWeightGradient(x, gradOut, gradW, k, s, pad);
+
+    INDArray refW = Nd4j.zeros(t, oc, c, k, k);
+    Ops.conv2dBackward(x, w, gradOut, Nd4j.zeros(t, n, c, hw, hw), refW, k, s, pad);
+
+    double err = gradW.sub(refW).amaxNumber().doubleValue() / refW.amaxNumber().doubleValue();
+    assertTrue(err < (t == DataType.DOUBLE ? 1e-12 : 1e-5), "relative error " + err);
+  }
+}
