@@ -78,7 +78,7 @@ class BadInputTest {
         args.toArray(String[]::new),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
-        s -> {
+        (s, verbose) -> {
           jobsRun++;
           return H2Job.run(spark, s, JobOptions.none(), SeedRunner::run);
         });
