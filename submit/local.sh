@@ -7,9 +7,26 @@ usage() {
   cat <<'USAGE'
 Usage: submit/local.sh [--conf FILE] [h2.key=value ...] [--verbose]
 
-Runs the H2 job locally, one Spark task per seed. Without --conf it uses conf/quickstart.conf
-(minutes on a laptop); conf/paper.conf is the paper's experiment. Builds the project first when
-target/ is missing or older than the sources.
+Runs the H2 job locally, one Spark task per seed, and shows every seed's task, phase, epoch,
+loss, accuracy and time left while it trains. Builds the project first when target/ is missing
+or older than the sources.
+
+Options:
+  --conf FILE    settings overriding the defaults (HOCON); conf/quickstart.conf when not given
+  h2.key=value   one setting, e.g. h2.seeds=[0,1] h2.train.epochs=10; every key with its default
+                 and meaning: src/main/resources/reference.conf
+  --verbose      Spark's own INFO logging, and every epoch's log line
+  --help-job     the job's own help (exit codes, resuming, output)
+  -h, --help     this text
+
+USAGE
+  echo "Config files:"
+  local f
+  for f in conf/*.conf; do
+    # The first sentence of the file's leading comment.
+    printf '  %-22s %s\n' "$f" "$(sed -n '/^#/!q; s/^#* *//p' "$f" | tr '\n' ' ' | sed 's/\. .*/./')"
+  done
+  cat <<'USAGE'
 
 Examples:
   submit/local.sh
@@ -18,8 +35,6 @@ Examples:
 Environment:
   JAVA_OPTS   extra JVM options, e.g. -Xmx16g
   MAVEN_ARGS  extra Maven arguments for the build, e.g. -o to stay offline
-
-Every option, the conf files and the exit codes: submit/local.sh --help-job
 USAGE
 }
 

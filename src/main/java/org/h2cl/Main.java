@@ -2,6 +2,8 @@ package org.h2cl;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +12,8 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
@@ -107,9 +111,7 @@ public final class Main {
       out.print(help());
       return OK;
     }
-    if (a.verbose()) {
-      Configurator.setLevel("org.apache.spark", Level.INFO);
-    }
+    configureLogging(a.verbose());
     try {
       H2Settings settings = SettingsLoader.load(a.conf(), a.overrides());
       JobReport report = job.apply(settings, a.verbose());
@@ -135,6 +137,33 @@ public final class Main {
       return BUG;
     }
   }
+
+  /**
+   * The log levels of a run: those of our {@code log4j2.properties} (Spark quiet, our progress at
+   * INFO), and Spark's INFO back with {@code --verbose}. Under spark-submit, log4j is configured
+   * before this jar is on the class path: from the cluster's own {@code log4j2.properties}, which
+   * is kept, or else from Spark's defaults (everything at INFO), which are replaced by ours so that
+   * a run is as quiet on a cluster as on a laptop.
+   */
+  static void configureLogging(boolean verbose) {
+    if (LogManager.getContext(false) instanceof LoggerContext ctx
+        && String.valueOf(ctx.getConfigLocation()).endsWith(SPARK_DEFAULT_LOG_CONFIG)) {
+      URL ours = Main.class.getResource("/log4j2.properties");
+      if (ours != null) {
+        try {
+          ctx.setConfigLocation(ours.toURI());
+        } catch (URISyntaxException e) {
+          // A jar's resource URL is a valid URI; should one not be, Spark's defaults stay.
+        }
+      }
+    }
+    if (verbose) {
+      Configurator.setLevel("org.apache.spark", Level.INFO);
+    }
+  }
+
+  /** The file Spark configures log4j from when nothing else did. */
+  static final String SPARK_DEFAULT_LOG_CONFIG = "log4j2-defaults.properties";
 
   /** The {@code --help} text, listing the config files found in {@code conf/}. */
   static String help() {

@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkContext;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
 import org.h2cl.data.DataException;
+import org.h2cl.progress.ProgressView;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.JobReport;
 import org.junit.jupiter.api.Test;
@@ -83,6 +89,27 @@ class MainTest {
       // --verbose turned Spark's INFO logging on for this whole test JVM.
       Configurator.setLevel("org.apache.spark", Level.WARN);
     }
+  }
+
+  @Test
+  void sparksDefaultLogConfigurationIsReplacedByOurs() throws Exception {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    URI ours = ctx.getConfigLocation();
+    URL sparkDefaults =
+        SparkContext.class.getResource("/org/apache/spark/" + Main.SPARK_DEFAULT_LOG_CONFIG);
+    var spark = LogManager.getLogger("org.apache.spark.SparkContext");
+    try {
+      // What spark-submit leaves when the cluster has no log4j2.properties of its own.
+      ctx.setConfigLocation(sparkDefaults.toURI());
+      assertTrue(spark.isInfoEnabled());
+      Main.configureLogging(false);
+      assertFalse(spark.isInfoEnabled());
+      assertTrue(LogManager.getLogger(ProgressView.LOGGER).isInfoEnabled());
+      assertTrue(ctx.getConfigLocation().toString().endsWith("/log4j2.properties"));
+    } finally {
+      ctx.setConfigLocation(ours);
+    }
+    assertFalse(spark.isInfoEnabled());
   }
 
   @Test

@@ -179,6 +179,8 @@ public final class H2Job {
             failures);
     List<Row> summary = ResultTables.write(spark, results, info, out.uri());
     String table = PaperTable.format(summary);
+    // Apart from the progress display above it.
+    System.out.println();
     System.out.print(table);
     System.out.println();
     System.out.print(ResultsGuide.format(Redaction.uris(out.uri()), info.complete()));

@@ -138,6 +138,17 @@ class ScriptsTest {
       assertEquals(0, r.code(), script + ": " + r.err());
       assertTrue(r.out().startsWith("Usage: " + script), r.out());
     }
+    String local = bash(Map.of(), "submit/local.sh", "--help").out();
+    for (String expected :
+        List.of(
+            "--conf FILE",
+            "h2.key=value",
+            "--verbose",
+            "--help-job",
+            "conf/paper.conf        The paper's experiment (H2-SPEC): real CIFAR-10, ten runs.\n",
+            "conf/quickstart.conf   A run that finishes in minutes on a laptop:")) {
+      assertTrue(local.contains(expected), expected + " missing from\n" + local);
+    }
     Result noSpark =
         bash(Map.of("PATH", "/usr/bin:/bin"), "submit/cluster.sh", "--", "h2.seeds=[0]");
     assertEquals(2, noSpark.code());
