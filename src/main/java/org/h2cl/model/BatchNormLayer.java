@@ -1,7 +1,5 @@
 package org.h2cl.model;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,8 +26,8 @@ public final class BatchNormLayer {
   private final INDArray gradMean;
   private final INDArray gradVar;
   private final INDArray scratch;
-  private final Map<Integer, INDArray> outputs = new HashMap<>();
-  private final Map<Integer, INDArray> inputGrads = new HashMap<>();
+  private final BatchBuffer output;
+  private final BatchBuffer inputGrad;
   private INDArray lastInput;
   private INDArray lastOutput;
   private boolean lastTraining;
@@ -45,6 +43,8 @@ public final class BatchNormLayer {
     this.gradMean = Nd4j.zeros(dtype, channels);
     this.gradVar = Nd4j.zeros(dtype, channels);
     this.scratch = Nd4j.zeros(dtype, channels);
+    this.output = new BatchBuffer(dtype);
+    this.inputGrad = new BatchBuffer(dtype);
   }
 
   void use(BnBank bank) {
@@ -58,9 +58,7 @@ public final class BatchNormLayer {
   INDArray forward(INDArray x, boolean training) {
     lastInput = x;
     lastTraining = training;
-    INDArray y =
-        outputs.computeIfAbsent(
-            (int) x.size(0), b -> Nd4j.createUninitialized(x.dataType(), x.shape()));
+    INDArray y = output.get(x.shape());
     INDArray gamma = bank.gamma[index];
     INDArray beta = bank.beta[index];
     if (training) {
@@ -85,10 +83,7 @@ public final class BatchNormLayer {
 
   /** Returns dL/dx; in training mode also fills {@link #gradGamma} and {@link #gradBeta}. */
   INDArray backward(INDArray gradOut) {
-    INDArray gIn =
-        inputGrads.computeIfAbsent(
-            (int) lastInput.size(0),
-            b -> Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape()));
+    INDArray gIn = inputGrad.get(lastInput.shape());
     if (lastTraining) {
       Ops.batchNormBackward(
           lastInput,

@@ -222,6 +222,52 @@ final class NchwKernels {
         });
   }
 
+  /** out[p] = mean of x's plane p, the n·c planes of h·w values each (global average pooling). */
+  static void planeMeans(INDArray x, INDArray out) {
+    int planes = Math.toIntExact(out.length());
+    int hw = Math.toIntExact(x.length() / planes);
+    boolean f32 = x.dataType() == DataType.FLOAT;
+    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    for (int p = 0; p < planes; p++) {
+      double sum = 0;
+      for (int j = p * hw; j < (p + 1) * hw; j++) {
+        sum += f32 ? xf.get(j) : xd.get(j);
+      }
+      if (f32) {
+        of.put(p, (float) (sum / hw));
+      } else {
+        od.put(p, sum / hw);
+      }
+    }
+  }
+
+  /** out[p·hw + j] = in[p]·scale: each plane of out filled with its scaled value of in. */
+  static void spreadPlanes(INDArray in, double scale, INDArray out) {
+    int planes = Math.toIntExact(in.length());
+    int hw = Math.toIntExact(out.length() / planes);
+    boolean f32 = in.dataType() == DataType.FLOAT;
+    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    for (int p = 0; p < planes; p++) {
+      if (f32) {
+        float v = (float) (inf.get(p) * scale);
+        for (int j = p * hw; j < (p + 1) * hw; j++) {
+          of.put(j, v);
+        }
+      } else {
+        double v = ind.get(p) * scale;
+        for (int j = p * hw; j < (p + 1) * hw; j++) {
+          od.put(j, v);
+        }
+      }
+    }
+  }
+
   /**
    * Training-mode BatchNorm backward of y = gamma·(x − mean)/sqrt(var + eps) + beta with mean and
    * (biased) var the batch statistics of x over N, H, W:

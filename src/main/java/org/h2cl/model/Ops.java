@@ -259,6 +259,30 @@ public final class Ops {
             .build());
   }
 
+  /** out[n, c] = mean of x[n, c, :, :]. */
+  public static void globalAveragePool(INDArray x, INDArray out) {
+    if (NchwKernels.applicable(x, out)) {
+      NchwKernels.planeMeans(x, out);
+      return;
+    }
+    out.assign(x.mean(2, 3));
+  }
+
+  /**
+   * Backward of {@link #globalAveragePool}: each feature's gradient spread evenly over its H×W
+   * positions, gradIn[n, c, h, w] = gradOut[n, c] / (H·W).
+   */
+  public static void globalAveragePoolBackward(INDArray gradOut, INDArray gradIn) {
+    long hw = gradIn.size(2) * gradIn.size(3);
+    if (NchwKernels.applicable(gradOut, gradIn)) {
+      NchwKernels.spreadPlanes(gradOut, 1.0 / hw, gradIn);
+      return;
+    }
+    gradIn
+        .assign(gradOut.reshape(gradIn.size(0), gradIn.size(1), 1, 1).broadcast(gradIn.shape()))
+        .divi(hw);
+  }
+
   /** z = x * y elementwise (same shapes); z may alias x. */
   public static void mul(INDArray x, INDArray y, INDArray z) {
     Nd4j.exec(new MulOp(x, y, z));
