@@ -25,7 +25,6 @@ public final class BatchNormLayer {
   private final INDArray batchVar;
   private final INDArray gradMean;
   private final INDArray gradVar;
-  private final INDArray scratch;
   private final BatchBuffer output;
   private final BatchBuffer inputGrad;
   private INDArray lastInput;
@@ -42,7 +41,6 @@ public final class BatchNormLayer {
     this.batchVar = Nd4j.zeros(dtype, channels);
     this.gradMean = Nd4j.zeros(dtype, channels);
     this.gradVar = Nd4j.zeros(dtype, channels);
-    this.scratch = Nd4j.zeros(dtype, channels);
     this.output = new BatchBuffer(dtype);
     this.inputGrad = new BatchBuffer(dtype);
   }
@@ -64,11 +62,9 @@ public final class BatchNormLayer {
     if (training) {
       Ops.batchNormTraining(x, gamma, beta, y, batchMean, batchVar, EPS);
       long n = x.length() / channels;
-      // r ← (1 − m)·r + m·batch statistic, in place; PyTorch feeds the unbiased variance in.
-      scratch.assign(batchMean).muli(MOMENTUM);
-      bank.runningMean[index].muli(1 - MOMENTUM).addi(scratch);
-      scratch.assign(batchVar).muli(MOMENTUM * (n > 1 ? (double) n / (n - 1) : 1.0));
-      bank.runningVar[index].muli(1 - MOMENTUM).addi(scratch);
+      // r ← (1 − m)·r + m·batch statistic; PyTorch feeds the unbiased variance in.
+      Ops.lerp(bank.runningMean[index], batchMean, MOMENTUM, 1.0);
+      Ops.lerp(bank.runningVar[index], batchVar, MOMENTUM, n > 1 ? (double) n / (n - 1) : 1.0);
     } else {
       Ops.batchNorm(x, bank.runningMean[index], bank.runningVar[index], gamma, beta, y, EPS);
     }

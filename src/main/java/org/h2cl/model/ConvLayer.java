@@ -67,6 +67,14 @@ public final class ConvLayer {
     }
   }
 
+  /**
+   * One momentum-SGD step of the weights from {@link #grad}, only where {@code trainable} is 1
+   * (null: everywhere), with the effective weight recomputed in the same pass.
+   */
+  void momentumStep(INDArray trainable, INDArray velocity, double lr, double momentum) {
+    Ops.momentumStep(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+  }
+
   INDArray forward(INDArray x) {
     lastInput = x;
     long n = x.size(0);
