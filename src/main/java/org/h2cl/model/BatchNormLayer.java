@@ -1,7 +1,5 @@
 package org.h2cl.model;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,9 +25,8 @@ public final class BatchNormLayer {
   private final INDArray batchVar;
   private final INDArray gradMean;
   private final INDArray gradVar;
-  private final INDArray scratch;
-  private final Map<Integer, INDArray> outputs = new HashMap<>();
-  private final Map<Integer, INDArray> inputGrads = new HashMap<>();
+  private final BatchBuffer output;
+  private final BatchBuffer inputGrad;
   private INDArray lastInput;
   private INDArray lastOutput;
   private boolean lastTraining;
@@ -44,7 +41,8 @@ public final class BatchNormLayer {
     this.batchVar = Nd4j.zeros(dtype, channels);
     this.gradMean = Nd4j.zeros(dtype, channels);
     this.gradVar = Nd4j.zeros(dtype, channels);
-    this.scratch = Nd4j.zeros(dtype, channels);
+    this.output = new BatchBuffer(dtype);
+    this.inputGrad = new BatchBuffer(dtype);
   }
 
   void use(BnBank bank) {
@@ -58,19 +56,15 @@ public final class BatchNormLayer {
   INDArray forward(INDArray x, boolean training) {
     lastInput = x;
     lastTraining = training;
-    INDArray y =
-        outputs.computeIfAbsent(
-            (int) x.size(0), b -> Nd4j.createUninitialized(x.dataType(), x.shape()));
+    INDArray y = output.get(x.shape());
     INDArray gamma = bank.gamma[index];
     INDArray beta = bank.beta[index];
     if (training) {
       Ops.batchNormTraining(x, gamma, beta, y, batchMean, batchVar, EPS);
       long n = x.length() / channels;
-      // r ← (1 − m)·r + m·batch statistic, in place; PyTorch feeds the unbiased variance in.
-      scratch.assign(batchMean).muli(MOMENTUM);
-      bank.runningMean[index].muli(1 - MOMENTUM).addi(scratch);
-      scratch.assign(batchVar).muli(MOMENTUM * (n > 1 ? (double) n / (n - 1) : 1.0));
-      bank.runningVar[index].muli(1 - MOMENTUM).addi(scratch);
+      // r ← (1 − m)·r + m·batch statistic; PyTorch feeds the unbiased variance in.
+      Ops.lerp(bank.runningMean[index], batchMean, MOMENTUM, 1.0);
+      Ops.lerp(bank.runningVar[index], batchVar, MOMENTUM, n > 1 ? (double) n / (n - 1) : 1.0);
     } else {
       Ops.batchNorm(x, bank.runningMean[index], bank.runningVar[index], gamma, beta, y, EPS);
     }
@@ -85,10 +79,7 @@ public final class BatchNormLayer {
 
   /** Returns dL/dx; in training mode also fills {@link #gradGamma} and {@link #gradBeta}. */
   INDArray backward(INDArray gradOut) {
-    INDArray gIn =
-        inputGrads.computeIfAbsent(
-            (int) lastInput.size(0),
-            b -> Nd4j.createUninitialized(lastInput.dataType(), lastInput.shape()));
+    INDArray gIn = inputGrad.get(lastInput.shape());
     if (lastTraining) {
       Ops.batchNormBackward(
           lastInput,

@@ -1,7 +1,5 @@
 package org.h2cl.model;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,8 +25,8 @@ public final class ConvLayer {
 
   private final INDArray effective;
   private INDArray activeMask;
-  private final Map<Integer, INDArray> outputs = new HashMap<>();
-  private final Map<Integer, INDArray> inputGrads = new HashMap<>();
+  private final BatchBuffer output;
+  private final BatchBuffer inputGrad;
   private INDArray lastInput;
 
   ConvLayer(String name, int in, int out, int kernel, int stride, DataType dtype) {
@@ -42,6 +40,8 @@ public final class ConvLayer {
     this.weight = Nd4j.zeros(dtype, shape);
     this.grad = Nd4j.zeros(dtype, shape);
     this.effective = Nd4j.zeros(dtype, shape);
+    this.output = new BatchBuffer(dtype);
+    this.inputGrad = new BatchBuffer(dtype);
   }
 
   public long size() {
@@ -67,14 +67,20 @@ public final class ConvLayer {
     }
   }
 
+  /**
+   * One momentum-SGD step of the weights from {@link #grad}, only where {@code trainable} is 1
+   * (null: everywhere), with the effective weight recomputed in the same pass.
+   */
+  void momentumStep(INDArray trainable, INDArray velocity, double lr, double momentum) {
+    Ops.momentumStep(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+  }
+
   INDArray forward(INDArray x) {
     lastInput = x;
     long n = x.size(0);
     long h = (x.size(2) + 2L * pad - kernel) / stride + 1;
     long w = (x.size(3) + 2L * pad - kernel) / stride + 1;
-    INDArray y =
-        outputs.computeIfAbsent(
-            (int) n, b -> Nd4j.createUninitialized(weight.dataType(), b, out, h, w));
+    INDArray y = output.get(n, out, h, w);
     Ops.conv2d(x, effective, y, kernel, stride, pad);
     return y;
   }
@@ -83,10 +89,7 @@ public final class ConvLayer {
   INDArray backward(INDArray gradOut, boolean needInputGrad) {
     INDArray gIn = null;
     if (needInputGrad) {
-      gIn =
-          inputGrads.computeIfAbsent(
-              (int) lastInput.size(0),
-              b -> Nd4j.createUninitialized(weight.dataType(), lastInput.shape()));
+      gIn = inputGrad.get(lastInput.shape());
     }
     Ops.conv2dBackward(lastInput, effective, gradOut, gIn, grad, kernel, stride, pad);
     return gIn;

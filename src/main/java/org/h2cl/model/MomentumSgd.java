@@ -41,7 +41,7 @@ public final class MomentumSgd {
 
   /**
    * Starts a phase: zero velocity, the given learning rate and momentum, and per conv layer the 0/1
-   * mask of weights that may move (the gradients of all others are zeroed, so they never change).
+   * mask of weights that may move (the gradients of all others are ignored, so they never change).
    */
   public void startPhase(double lr, double momentum, INDArray[] trainable) {
     this.lr = lr;
@@ -58,13 +58,15 @@ public final class MomentumSgd {
     headBiasVelocity.assign(0);
   }
 
-  /** One update from the gradients of the last backward pass, then refreshes the masked weights. */
+  /**
+   * One update from the gradients of the last backward pass; conv gradients count only where the
+   * phase's trainable mask is 1 (they are read, not zeroed), and each conv's masked weights are
+   * refreshed in the same pass.
+   */
   public void step(Head head, BnBank bank) {
     List<ConvLayer> convs = net.convs();
     for (int i = 0; i < convs.size(); i++) {
-      ConvLayer c = convs.get(i);
-      Ops.mul(c.grad, trainable[i], c.grad);
-      update(c.weight, c.grad, convVelocity[i]);
+      convs.get(i).momentumStep(trainable[i], convVelocity[i], lr, momentum);
     }
     List<BatchNormLayer> bns = net.batchNorms();
     for (int i = 0; i < bns.size(); i++) {
@@ -73,11 +75,9 @@ public final class MomentumSgd {
     }
     update(head.weight, net.headWeightGrad, headWeightVelocity);
     update(head.bias, net.headBiasGrad, headBiasVelocity);
-    net.refreshWeights();
   }
 
   private void update(INDArray w, INDArray g, INDArray v) {
-    v.muli(momentum).addi(g);
-    Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
+    Ops.momentumStep(w, g, null, v, lr, momentum, null, null);
   }
 }

@@ -223,6 +223,131 @@ final class NchwKernels {
   }
 
   /**
+   * One heavy-ball SGD step of a parameter in one pass: v ← μ·v + g·t, w ← w − lr·v, then, if eff
+   * is given, eff ← w·a. t (trainable mask) and a (active mask) may be null for "all ones"; g is
+   * read, never written.
+   */
+  static void momentumStep(
+      INDArray w,
+      INDArray g,
+      INDArray t,
+      INDArray v,
+      double lr,
+      double mu,
+      INDArray eff,
+      INDArray a) {
+    if (w.dataType() == DataType.FLOAT) {
+      FloatBuffer wb = w.data().asNioFloat();
+      FloatBuffer gb = g.data().asNioFloat();
+      FloatBuffer tb = t == null ? null : t.data().asNioFloat();
+      FloatBuffer vb = v.data().asNioFloat();
+      FloatBuffer eb = eff == null ? null : eff.data().asNioFloat();
+      FloatBuffer ab = a == null ? null : a.data().asNioFloat();
+      float m = (float) mu;
+      float step = (float) -lr;
+      forRanges(
+          Math.toIntExact(w.length()),
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              float gi = tb == null ? gb.get(i) : gb.get(i) * tb.get(i);
+              float vi = m * vb.get(i) + gi;
+              float wi = wb.get(i) + step * vi;
+              vb.put(i, vi);
+              wb.put(i, wi);
+              if (eb != null) {
+                eb.put(i, ab == null ? wi : wi * ab.get(i));
+              }
+            }
+          });
+    } else {
+      DoubleBuffer wb = w.data().asNioDouble();
+      DoubleBuffer gb = g.data().asNioDouble();
+      DoubleBuffer tb = t == null ? null : t.data().asNioDouble();
+      DoubleBuffer vb = v.data().asNioDouble();
+      DoubleBuffer eb = eff == null ? null : eff.data().asNioDouble();
+      DoubleBuffer ab = a == null ? null : a.data().asNioDouble();
+      forRanges(
+          Math.toIntExact(w.length()),
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              double gi = tb == null ? gb.get(i) : gb.get(i) * tb.get(i);
+              double vi = mu * vb.get(i) + gi;
+              double wi = wb.get(i) - lr * vi;
+              vb.put(i, vi);
+              wb.put(i, wi);
+              if (eb != null) {
+                eb.put(i, ab == null ? wi : wi * ab.get(i));
+              }
+            }
+          });
+    }
+  }
+
+  /** r ← (1 − m)·r + m·f·b elementwise (a running statistic moving towards a batch's). */
+  static void lerp(INDArray r, INDArray b, double m, double f) {
+    int n = Math.toIntExact(r.length());
+    if (r.dataType() == DataType.FLOAT) {
+      FloatBuffer rb = r.data().asNioFloat();
+      FloatBuffer bb = b.data().asNioFloat();
+      for (int i = 0; i < n; i++) {
+        rb.put(i, (float) ((1 - m) * rb.get(i) + m * f * bb.get(i)));
+      }
+    } else {
+      DoubleBuffer rb = r.data().asNioDouble();
+      DoubleBuffer bb = b.data().asNioDouble();
+      for (int i = 0; i < n; i++) {
+        rb.put(i, (1 - m) * rb.get(i) + m * f * bb.get(i));
+      }
+    }
+  }
+
+  /** out[p] = mean of x's plane p, the n·c planes of h·w values each (global average pooling). */
+  static void planeMeans(INDArray x, INDArray out) {
+    int planes = Math.toIntExact(out.length());
+    int hw = Math.toIntExact(x.length() / planes);
+    boolean f32 = x.dataType() == DataType.FLOAT;
+    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    for (int p = 0; p < planes; p++) {
+      double sum = 0;
+      for (int j = p * hw; j < (p + 1) * hw; j++) {
+        sum += f32 ? xf.get(j) : xd.get(j);
+      }
+      if (f32) {
+        of.put(p, (float) (sum / hw));
+      } else {
+        od.put(p, sum / hw);
+      }
+    }
+  }
+
+  /** out[p·hw + j] = in[p]·scale: each plane of out filled with its scaled value of in. */
+  static void spreadPlanes(INDArray in, double scale, INDArray out) {
+    int planes = Math.toIntExact(in.length());
+    int hw = Math.toIntExact(out.length() / planes);
+    boolean f32 = in.dataType() == DataType.FLOAT;
+    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
+    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
+    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
+    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    for (int p = 0; p < planes; p++) {
+      if (f32) {
+        float v = (float) (inf.get(p) * scale);
+        for (int j = p * hw; j < (p + 1) * hw; j++) {
+          of.put(j, v);
+        }
+      } else {
+        double v = ind.get(p) * scale;
+        for (int j = p * hw; j < (p + 1) * hw; j++) {
+          od.put(j, v);
+        }
+      }
+    }
+  }
+
+  /**
    * Training-mode BatchNorm backward of y = gamma·(x − mean)/sqrt(var + eps) + beta with mean and
    * (biased) var the batch statistics of x over N, H, W:
    *

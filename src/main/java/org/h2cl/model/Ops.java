@@ -259,6 +259,75 @@ public final class Ops {
             .build());
   }
 
+  /** out[n, c] = mean of x[n, c, :, :]. */
+  public static void globalAveragePool(INDArray x, INDArray out) {
+    if (NchwKernels.applicable(x, out)) {
+      NchwKernels.planeMeans(x, out);
+      return;
+    }
+    out.assign(x.mean(2, 3));
+  }
+
+  /**
+   * Backward of {@link #globalAveragePool}: each feature's gradient spread evenly over its H×W
+   * positions, gradIn[n, c, h, w] = gradOut[n, c] / (H·W).
+   */
+  public static void globalAveragePoolBackward(INDArray gradOut, INDArray gradIn) {
+    long hw = gradIn.size(2) * gradIn.size(3);
+    if (NchwKernels.applicable(gradOut, gradIn)) {
+      NchwKernels.spreadPlanes(gradOut, 1.0 / hw, gradIn);
+      return;
+    }
+    gradIn
+        .assign(gradOut.reshape(gradIn.size(0), gradIn.size(1), 1, 1).broadcast(gradIn.shape()))
+        .divi(hw);
+  }
+
+  /**
+   * One heavy-ball SGD step (PyTorch's SGD with momentum, no dampening): v ← μ·v + g·t; w ← w −
+   * lr·v; then eff ← w·a when eff is given. The masks t (trainable) and a (active) may be null for
+   * all ones. g is left as it is.
+   */
+  public static void momentumStep(
+      INDArray w,
+      INDArray g,
+      INDArray t,
+      INDArray v,
+      double lr,
+      double mu,
+      INDArray eff,
+      INDArray a) {
+    if (NchwKernels.applicable(present(w, g, t, v, eff, a))) {
+      NchwKernels.momentumStep(w, g, t, v, lr, mu, eff, a); // one pass instead of five
+      return;
+    }
+    INDArray gt = t == null ? g : g.mul(t);
+    v.muli(mu).addi(gt);
+    Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
+    if (eff != null) {
+      if (a == null) {
+        eff.assign(w);
+      } else {
+        mul(w, a, eff);
+      }
+    }
+  }
+
+  /** r ← (1 − m)·r + m·f·b, elementwise: a running statistic moving towards a batch statistic. */
+  public static void lerp(INDArray r, INDArray b, double m, double f) {
+    if (NchwKernels.applicable(r, b)) {
+      NchwKernels.lerp(r, b, m, f);
+      return;
+    }
+    r.muli(1 - m).addi(b.mul(m * f));
+  }
+
+  private static INDArray[] present(INDArray... arrays) {
+    return java.util.Arrays.stream(arrays)
+        .filter(java.util.Objects::nonNull)
+        .toArray(INDArray[]::new);
+  }
+
   /** z = x * y elementwise (same shapes); z may alias x. */
   public static void mul(INDArray x, INDArray y, INDArray z) {
     Nd4j.exec(new MulOp(x, y, z));

@@ -27,11 +27,12 @@ public final class ResNet18 {
   private final List<BasicBlock> blocks = new ArrayList<>();
   private final int features;
 
-  private final java.util.Map<Integer, INDArray> pooled = new java.util.HashMap<>();
-  private final java.util.Map<Integer, INDArray> logits = new java.util.HashMap<>();
-  private final java.util.Map<Integer, INDArray> poolGrad = new java.util.HashMap<>();
-  private final java.util.Map<Integer, INDArray> featureGrad = new java.util.HashMap<>();
+  private final BatchBuffer pooledBuffer;
+  private final BatchBuffer logitsBuffer;
+  private final BatchBuffer poolGradBuffer;
+  private final BatchBuffer featureGradBuffer;
   private INDArray trunkOut;
+  private INDArray pooled;
   private Head head;
   public final INDArray headWeightGrad;
   public final INDArray headBiasGrad;
@@ -65,6 +66,10 @@ public final class ResNet18 {
       }
     }
     features = in;
+    pooledBuffer = new BatchBuffer(dataType);
+    logitsBuffer = new BatchBuffer(dataType);
+    poolGradBuffer = new BatchBuffer(dataType);
+    featureGradBuffer = new BatchBuffer(dataType);
     headWeightGrad = Nd4j.zeros(dataType, classesPerTask, features);
     headBiasGrad = Nd4j.zeros(dataType, classesPerTask);
   }
@@ -138,11 +143,10 @@ public final class ResNet18 {
       h = b.forward(h, training);
     }
     trunkOut = h;
-    INDArray p = pooled.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
-    p.assign(h.mean(2, 3));
-    INDArray z =
-        logits.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, head.classes()));
-    Nd4j.gemm(p, head.weight, z, false, true, 1.0, 0.0);
+    pooled = pooledBuffer.get(n, features);
+    Ops.globalAveragePool(h, pooled);
+    INDArray z = logitsBuffer.get(n, head.classes());
+    Nd4j.gemm(pooled, head.weight, z, false, true, 1.0, 0.0);
     z.addiRowVector(head.bias);
     return z;
   }
@@ -153,16 +157,12 @@ public final class ResNet18 {
    */
   public void backward(INDArray gradLogits) {
     int n = (int) gradLogits.size(0);
-    INDArray p = pooled.get(n);
-    Nd4j.gemm(gradLogits, p, headWeightGrad, true, false, 1.0, 0.0);
+    Nd4j.gemm(gradLogits, pooled, headWeightGrad, true, false, 1.0, 0.0);
     headBiasGrad.assign(gradLogits.sum(0));
-    INDArray gp = poolGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, k, features));
+    INDArray gp = poolGradBuffer.get(n, features);
     Nd4j.gemm(gradLogits, head.weight, gp, false, false, 1.0, 0.0);
-    // Global average pooling spreads each feature's gradient evenly over its H×W positions.
-    INDArray g =
-        featureGrad.computeIfAbsent(n, k -> Nd4j.createUninitialized(dataType, trunkOut.shape()));
-    long hw = trunkOut.size(2) * trunkOut.size(3);
-    g.assign(gp.reshape(n, features, 1, 1).broadcast(trunkOut.shape())).divi(hw);
+    INDArray g = featureGradBuffer.get(trunkOut.shape());
+    Ops.globalAveragePoolBackward(gp, g);
     for (int i = blocks.size() - 1; i >= 0; i--) {
       g = blocks.get(i).backward(g);
     }

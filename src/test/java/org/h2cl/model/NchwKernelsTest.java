@@ -154,6 +154,23 @@ class NchwKernelsTest {
     assertTrue(relError(gradOut, refG) == 0, "relu backward in place");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"DOUBLE", "FLOAT"})
+  void globalAveragePoolAndItsBackwardMatchNd4j(DataType t) {
+    SplittableRandom rng = new SplittableRandom(5);
+    INDArray x = random(rng, t, 1.0, 0.3, 3, 5, 4, 4);
+    INDArray pooled = Nd4j.zeros(t, 3, 5);
+    NchwKernels.planeMeans(x, pooled);
+    double tol = t == DataType.DOUBLE ? 1e-14 : 1e-6;
+    assertTrue(relError(pooled, x.mean(2, 3)) < tol, "pool");
+
+    INDArray gradOut = random(rng, t, 1.0, 0.0, 3, 5);
+    INDArray gradIn = Nd4j.zeros(t, 3, 5, 4, 4);
+    NchwKernels.spreadPlanes(gradOut, 1.0 / 16, gradIn);
+    INDArray ref = gradOut.reshape(3, 5, 1, 1).broadcast(3, 5, 4, 4).div(16);
+    assertTrue(relError(gradIn, ref) < tol, "pool backward");
+  }
+
   /** (gradIn, gradGamma, gradBeta) from x̂ = (x − μ)/σ in double, term by term. */
   private static INDArray[] textbookBatchNormBackward(
       INDArray x, INDArray gamma, INDArray gy, double eps) {

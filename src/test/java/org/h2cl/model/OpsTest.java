@@ -42,4 +42,30 @@ class OpsTest {
     double err = gradW.sub(refW).amaxNumber().doubleValue() / refW.amaxNumber().doubleValue();
     assertTrue(err < (t == DataType.DOUBLE ? 1e-12 : 1e-5), "relative error " + err);
   }
+
+  @ParameterizedTest(name = "{0} n={1} masks={2}")
+  @CsvSource({"DOUBLE, 1000, true", "DOUBLE, 40000, false", "FLOAT, 7, true", "FLOAT, 70000, true"})
+  void momentumStepMatchesTheOpSequence(DataType t, int n, boolean masks) {
+    SplittableRandom rng = new SplittableRandom(n);
+    INDArray w = random(rng, t, n);
+    INDArray g = random(rng, t, n);
+    INDArray v = random(rng, t, n);
+    INDArray trainable = masks ? random(rng, t, n).gt(0).castTo(t) : null;
+    INDArray active = masks ? random(rng, t, n).gt(-0.5).castTo(t) : null;
+    INDArray eff = Nd4j.zeros(t, n);
+    INDArray gBefore = g.dup();
+
+    // PyTorch's SGD with momentum as the ND4J op sequence MomentumSgd used to run.
+    INDArray gt = masks ? g.mul(trainable) : g.dup();
+    INDArray refV = v.mul(0.9).addi(gt);
+    INDArray refW = w.sub(refV.mul(0.01));
+    INDArray refEff = masks ? refW.mul(active) : refW.dup();
+
+    Ops.momentumStep(w, g, trainable, v, 0.01, 0.9, eff, active);
+    double tol = t == DataType.DOUBLE ? 1e-15 : 1e-6;
+    assertTrue(v.sub(refV).amaxNumber().doubleValue() < tol, "velocity");
+    assertTrue(w.sub(refW).amaxNumber().doubleValue() < tol, "weight");
+    assertTrue(eff.sub(refEff).amaxNumber().doubleValue() < tol, "effective weight");
+    assertTrue(g.equals(gBefore), "the gradient is left as it is");
+  }
 }
