@@ -107,10 +107,12 @@ public final class H2Job {
    * Runs every seed of {@code settings} with {@code trainer} on {@code spark}, writes the tables
    * under {@code h2.output.uri} and prints the summary.
    *
-   * @throws ResultsException when the output holds a finished run and overwrite is off (nothing is
-   *     changed then)
+   * @throws ResultsException when the output holds a finished run and overwrite is off, or an
+   *     output folder cannot be opened
    * @throws org.h2cl.checkpoint.CheckpointException when existing checkpoints belong to another
    *     setup
+   * @throws DataException when the data set is missing or malformed; after any of these nothing was
+   *     written or deleted
    */
   public static JobReport run(
       SparkSession spark, H2Settings settings, JobOptions options, SeedTrainer trainer) {
