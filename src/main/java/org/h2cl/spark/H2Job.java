@@ -121,10 +121,12 @@ public final class H2Job {
    * progress through {@code view}, writes the tables under {@code h2.output.uri} and prints the
    * summary and where the tables are.
    *
-   * @throws ResultsException when the output holds a finished run and overwrite is off (nothing is
-   *     changed then)
+   * @throws ResultsException when the output holds a finished run and overwrite is off, or an
+   *     output folder cannot be opened
    * @throws org.h2cl.checkpoint.CheckpointException when existing checkpoints belong to another
    *     setup
+   * @throws DataException when the data set is missing or malformed; after any of these nothing was
+   *     written or deleted
    */
   public static JobReport run(
       SparkSession spark,

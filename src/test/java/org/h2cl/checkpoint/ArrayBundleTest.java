@@ -154,6 +154,51 @@ class ArrayBundleTest {
     assertArrayEquals(sample().ints("rng"), ArrayBundle.read(fs, p).ints("rng"));
   }
 
+  /** A class whose deserialization would run code: what an attacker's checkpoint would carry. */
+  static final class Gadget implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    static final java.util.concurrent.atomic.AtomicBoolean RAN =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void readObject(java.io.ObjectInputStream in)
+        throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      RAN.set(true);
+    }
+  }
+
+  @Test
+  void aJavaSerializedObjectIsRefusedWithoutRunningItsCode() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(new Gadget());
+    }
+    Path p = file("task=1.h2ckpt");
+    Files.write(tmp.resolve("task=1.h2ckpt"), bytes.toByteArray());
+
+    CheckpointException e = assertThrows(CheckpointException.class, () -> ArrayBundle.read(fs, p));
+    assertTrue(e.getMessage().contains("is not an H2 checkpoint"), e.getMessage());
+    assertThrows(CheckpointException.class, () -> ArrayBundle.readMetadata(fs, p));
+    assertFalse(Gadget.RAN.get(), "nothing of the file may be deserialized");
+  }
+
+  @Test
+  void noProductionCodeDeserializesJavaObjects() throws IOException {
+    // Files we read back are checkpoints (ArrayBundle), CIFAR binaries, our text markers and
+    // Parquet: none may go through Java serialization or another format that instantiates classes.
+    List<String> forbidden =
+        List.of(
+            "ObjectInputStream", "readObject(", "XMLDecoder", "SerializationUtils", "readUnshared");
+    try (Stream<java.nio.file.Path> files = Files.walk(java.nio.file.Path.of("src/main/java"))) {
+      for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+        String source = Files.readString(f);
+        for (String word : forbidden) {
+          assertFalse(source.contains(word), f + " uses " + word);
+        }
+      }
+    }
+  }
+
   @Test
   void missingFileOrEntryOrWrongTypeNamesWhatWasExpected() throws IOException {
     Path p = file("m.h2ckpt");

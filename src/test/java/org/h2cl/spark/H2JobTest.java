@@ -180,6 +180,41 @@ class H2JobTest {
   }
 
   @Test
+  void anUnfinishedRunIsNotResumedUnderChangedSettings() throws IOException {
+    run(settings(false), JobOptions.failAlwaysAfterTask(1, 2));
+    Map<String, String> before = snapshot(tmp.resolve("out"));
+    H2Settings s = settings(false);
+    H2Settings moreEpochs =
+        new H2Settings(
+            s.seeds(),
+            s.data(),
+            s.model(),
+            new H2Settings.TrainSettings(
+                s.train().epochs() + 1,
+                s.train().lr(),
+                s.train().momentum(),
+                s.train().batchSize()),
+            s.retrain(),
+            s.association(),
+            s.reinitStd(),
+            s.reuse(),
+            s.prune(),
+            s.compute(),
+            s.output(),
+            s.checkpoint(),
+            s.spark(),
+            s.rendered());
+
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> run(moreEpochs, JobOptions.none()));
+
+    assertTrue(e.getMessage().contains("written under a different configuration"), e.getMessage());
+    assertTrue(e.getMessage().contains("seed=0/task=5.h2ckpt"), e.getMessage());
+    assertTrue(e.getMessage().contains("h2.output.overwrite=true"), e.getMessage());
+    assertEquals(before, snapshot(tmp.resolve("out")), "nothing changed, nothing mixed in");
+  }
+
+  @Test
   void aMissingDataSetStopsTheRunOnTheDriverBeforeAnyTraining() {
     H2Settings s =
         SettingsFixture.tiny(

@@ -30,7 +30,9 @@ class ScriptsTest {
     cmd.addAll(List.of(command));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     // The scripts read these; the machine running the tests must not leak its own into them.
-    pb.environment().keySet().removeAll(List.of("SPARK_HOME", "H2_JAR", "GPUS_PER_EXECUTOR"));
+    pb.environment()
+        .keySet()
+        .removeAll(List.of("SPARK_HOME", "H2_JAR", "GPUS_PER_EXECUTOR", "SPARK_LOCAL_IP"));
     pb.environment().putAll(env);
     Path err = tmp.resolve("stderr");
     pb.redirectError(err.toFile());
@@ -129,6 +131,36 @@ class ScriptsTest {
     assertTrue(
         args.indexOf("spark.task.cpus=2") > args.indexOf("spark.task.resource.gpu.amount=1"));
     assertEquals("yarn", args.get(args.indexOf("--master") + 1));
+  }
+
+  @Test
+  void localScriptBindsSparkToLoopbackUnlessTold() throws Exception {
+    // A copy of the project with a built jar, so local.sh goes straight to java (a stand-in).
+    Path project = tmp.resolve("project");
+    Files.createDirectories(project.resolve("submit"));
+    Files.createDirectories(project.resolve("src"));
+    Files.copy(Path.of("submit/local.sh"), project.resolve("submit/local.sh"));
+    Files.copy(Path.of("pom.xml"), project.resolve("pom.xml"));
+    Files.createDirectories(project.resolve("target"));
+    Files.writeString(project.resolve("target/classpath.txt"), "deps.jar");
+    Path jar = Files.createFile(project.resolve("target/h2-spark-0.1.0.jar"));
+    Files.setLastModifiedTime(
+        jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    executable("java", "echo \"SPARK_LOCAL_IP=$SPARK_LOCAL_IP\"; printf '%s\\n' \"$@\"\n");
+    String path = tmp.resolve("bin") + ":/usr/bin:/bin";
+
+    Result r = bash(Map.of("PATH", path), project.resolve("submit/local.sh").toString());
+
+    assertEquals(0, r.code(), r.err());
+    // The web UI (off unless h2.spark.ui=true) binds to SPARK_LOCAL_IP, else to every interface.
+    assertTrue(r.out().startsWith("SPARK_LOCAL_IP=127.0.0.1\n"), r.out());
+    assertTrue(r.out().contains("org.h2cl.Main\n--conf\nconf/quickstart.conf"), r.out());
+
+    Result chosen =
+        bash(
+            Map.of("PATH", path, "SPARK_LOCAL_IP", "10.1.2.3"),
+            project.resolve("submit/local.sh").toString());
+    assertTrue(chosen.out().startsWith("SPARK_LOCAL_IP=10.1.2.3\n"), chosen.out());
   }
 
   @Test
