@@ -1,4 +1,4 @@
-package org.h2cl;
+package org.h2cl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,14 +20,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.h2cl.Main;
+import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.SyntheticCifar;
+import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
-import org.h2cl.spark.H2Job;
-import org.h2cl.spark.JobOptions;
+import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The driver killed with SIGKILL in the middle of a run: {@code org.h2cl.Main} runs in a child JVM,
  * is killed once every seed has a checkpoint but before the run finished, and the same command is
  * started again. It must finish with tables equal to an uninterrupted run's, without duplicates.
+ * The uninterrupted run is the same seeds trained here, without Spark, as a Spark task trains them;
+ * the tables are read with Parquet's own reader: no Spark session in this JVM keeps the test short.
  */
 class DriverKillTest {
 
@@ -124,72 +132,132 @@ class DriverKillTest {
 
     Path secondLog = dir.resolve("second.log");
     Process second = startMain(args("killed"), secondLog);
-    assertTrue(second.waitFor(5, TimeUnit.MINUTES), "the second run did not end");
+    if (!second.waitFor(5, TimeUnit.MINUTES)) {
+      second.destroyForcibly();
+      fail("the second run did not end:\n" + tail(secondLog));
+    }
     assertEquals(0, second.exitValue(), tail(secondLog));
     assertTrue(Files.readString(secondLog).contains("resuming an unfinished run"), tail(secondLog));
 
-    // The same command, never interrupted, in this JVM (same flags and thread counts).
-    SparkSession spark = H2Job.session(straight);
-    try {
-      assertTrue(H2Job.run(spark, straight, JobOptions.none(), SeedRunner::run).complete());
+    // The same seeds trained without interruption, in this JVM, as a Spark task trains them: one
+    // ND4J thread (local[2] gives each task one core), the same flags and ND4J build.
+    SeedTask.limitThreads(1);
+    CheckpointStore scratch = new CheckpointStore(dir.resolve("straight").toUri().toString(), "-");
+    List<SeedResult> straightRuns =
+        List.of(
+            SeedRunner.run(straight, 0, scratch, TrainingListener.NONE),
+            SeedRunner.run(straight, 1, scratch, TrainingListener.NONE));
 
-      List<Row> resumedRows = read(spark, killed, "task_results");
-      assertEquals(6, resumedRows.size());
+    List<Group> rows = read(killed.resolve("task_results"));
+    assertEquals(6, rows.size());
+    assertEquals(scienceOf(straightRuns), science(rows));
+    assertEquals(cellsOf(straightRuns), cells(read(killed.resolve("accuracy_matrix"))));
+    Group run = read(killed.resolve("run")).get(0);
+    assertTrue(run.getBoolean("complete", 0));
+    Group seeds = run.getGroup("seeds", 0);
+    for (int i = 0; i < seeds.getFieldRepetitionCount("list"); i++) {
+      Group seed = seeds.getGroup("list", i).getGroup("element", 0);
+      int s = seed.getInteger("seed", 0);
       assertEquals(
-          science(read(spark, dir.resolve("straight"), "task_results")), science(resumedRows));
+          atKill[s],
+          seed.getInteger("resumed_from_task", 0),
+          "seed " + s + " resumes after its last checkpoint");
       assertEquals(
-          cells(read(spark, dir.resolve("straight"), "accuracy_matrix")),
-          cells(read(spark, killed, "accuracy_matrix")));
-      Row run = read(spark, killed, "run").get(0);
-      assertTrue(run.<Boolean>getAs("complete"));
-      for (Row seed : run.<Row>getList(run.fieldIndex("seeds"))) {
-        int s = seed.getAs("seed");
-        assertEquals(
-            atKill[s],
-            (long) seed.<Integer>getAs("resumed_from_task"),
-            "seed " + s + " resumes after its last checkpoint");
-        assertEquals(
-            atKill[s],
-            resumedRows.stream()
-                .filter(r -> r.<Integer>getAs("seed") == s && r.<Boolean>getAs("resumed"))
-                .count());
-      }
-      assertTrue(Files.exists(killed.resolve("_RUN_COMPLETE")));
-    } finally {
-      spark.stop();
+          atKill[s],
+          rows.stream()
+              .filter(r -> r.getInteger("seed", 0) == s && r.getBoolean("resumed", 0))
+              .count());
     }
+    assertTrue(Files.exists(killed.resolve("_RUN_COMPLETE")));
   }
 
-  private static List<Row> read(SparkSession spark, Path output, String table) {
-    return spark.read().parquet(output.resolve(table).toString()).collectAsList();
+  /** The rows of a table (every Parquet file of its folder), read without Spark. */
+  private static List<Group> read(Path table) throws IOException {
+    List<Group> rows = new ArrayList<>();
+    try (Stream<Path> files = Files.list(table)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList()) {
+        try (ParquetReader<Group> reader =
+            ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(f.toUri()))
+                .build()) {
+          for (Group g = reader.read(); g != null; g = reader.read()) {
+            rows.add(g);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** A Spark-written array<double> column: a LIST group of elements. */
+  private static List<Double> doubles(Group row, String column) {
+    Group list = row.getGroup(column, 0);
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+      values.add(list.getGroup("list", i).getDouble("element", 0));
+    }
+    return values;
   }
 
   /** What training produced, per seed and task; a duplicate row would show as "DUPLICATE". */
-  private static Map<String, String> science(List<Row> taskResults) {
+  private static Map<String, String> science(List<Group> taskResults) {
     return taskResults.stream()
         .collect(
             Collectors.toMap(
-                r -> r.getAs("seed") + "/" + r.getAs("task"),
+                r -> r.getInteger("seed", 0) + "/" + r.getInteger("task", 0),
                 r ->
                     List.<Object>of(
-                            r.getAs("acc_after_task"),
-                            r.getAs("acc_final"),
-                            r.getAs("owned_fraction"),
-                            r.getAs("reused_fraction"),
-                            r.getList(r.fieldIndex("association")),
-                            r.getList(r.fieldIndex("association_logits")))
+                            r.getDouble("acc_after_task", 0),
+                            r.getDouble("acc_final", 0),
+                            r.getDouble("owned_fraction", 0),
+                            r.getDouble("reused_fraction", 0),
+                            doubles(r, "association"),
+                            doubles(r, "association_logits"))
                         .toString(),
                 (a, b) -> a + " DUPLICATE " + b,
                 TreeMap::new));
   }
 
-  private static Map<String, Double> cells(List<Row> matrix) {
+  private static Map<String, String> scienceOf(List<SeedResult> results) {
+    Map<String, String> m = new TreeMap<>();
+    for (SeedResult r : results) {
+      for (TaskOutcome o : r.tasks()) {
+        m.put(
+            r.seed() + "/" + o.task(),
+            List.<Object>of(
+                    o.accAfterTask(),
+                    o.accFinal(),
+                    o.ownedFraction(),
+                    o.reusedFraction(),
+                    Arrays.stream(o.association()).boxed().toList(),
+                    Arrays.stream(o.associationLogits()).boxed().toList())
+                .toString());
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, Double> cells(List<Group> matrix) {
     return matrix.stream()
         .collect(
             Collectors.toMap(
-                r -> r.getAs("seed") + "/" + r.getAs("after_task") + "/" + r.getAs("task"),
-                r -> r.<Double>getAs("accuracy"),
+                r ->
+                    r.getInteger("seed", 0)
+                        + "/"
+                        + r.getInteger("after_task", 0)
+                        + "/"
+                        + r.getInteger("task", 0),
+                r -> r.getDouble("accuracy", 0),
                 (a, b) -> Double.NaN,
                 TreeMap::new));
+  }
+
+  private static Map<String, Double> cellsOf(List<SeedResult> results) {
+    Map<String, Double> m = new TreeMap<>();
+    for (SeedResult r : results) {
+      for (AccuracyCell c : r.accuracyMatrix()) {
+        m.put(r.seed() + "/" + c.afterTask() + "/" + c.task(), c.accuracy());
+      }
+    }
+    return m;
   }
 }
