@@ -75,6 +75,14 @@ public final class Bench {
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
+  /** CPU time of this process so far (all threads, user + system), in seconds. */
+  static double processCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
+  }
+
   /** Peak resident set of this process (VmHWM), in bytes; -1 where /proc is unavailable. */
   static long peakRssBytes() {
     try {

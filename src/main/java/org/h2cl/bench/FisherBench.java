@@ -41,8 +41,10 @@ final class FisherBench {
     }
     INDArray gradLogits = Nd4j.zeros(f.net.dataType, 1, 2);
     List<Double> seconds = new ArrayList<>();
+    List<Double> cpuSeconds = new ArrayList<>();
     for (int r = 0; r < warmup + repeats; r++) {
       long start = System.nanoTime();
+      double cpuStart = Bench.processCpuSeconds();
       for (INDArray s : sum) {
         s.assign(0);
       }
@@ -58,6 +60,7 @@ final class FisherBench {
       }
       if (r >= warmup) {
         seconds.add((System.nanoTime() - start) / 1e9);
+        cpuSeconds.add(Bench.processCpuSeconds() - cpuStart);
       }
     }
     System.out.println(
@@ -69,6 +72,7 @@ final class FisherBench {
             .put("threads", threads)
             .put("samples", samples)
             .put("repeats", repeats)
-            .put("seconds", Bench.median(seconds)));
+            .put("seconds", Bench.median(seconds))
+            .put("cpu_seconds", Bench.median(cpuSeconds)));
   }
 }

@@ -23,11 +23,13 @@ final class TrainStepBench {
       f.step();
     }
     List<Double> rates = new ArrayList<>();
+    List<Double> cpuRates = new ArrayList<>();
     List<Double> stepSeconds = new ArrayList<>();
     List<List<Double>> phases = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     double loss = 0;
     for (int r = 0; r < repeats; r++) {
       long start = System.nanoTime();
+      double cpuStart = Bench.processCpuSeconds();
       for (int i = 0; i < steps; i++) {
         long t0 = System.nanoTime();
         loss = f.step();
@@ -37,6 +39,7 @@ final class TrainStepBench {
         }
       }
       rates.add((double) steps * batch / ((System.nanoTime() - start) / 1e9));
+      cpuRates.add((double) steps * batch / (Bench.processCpuSeconds() - cpuStart));
     }
     System.out.println(
         new Json()
@@ -48,6 +51,7 @@ final class TrainStepBench {
             .put("steps", steps)
             .put("repeats", repeats)
             .put("images_per_s", Bench.median(rates))
+            .put("images_per_cpu_s", Bench.median(cpuRates))
             .put("step_s_median", Bench.median(stepSeconds))
             .put("forward_s_median", Bench.median(phases.get(0)))
             .put("backward_s_median", Bench.median(phases.get(1)))
