@@ -6,15 +6,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * conv3x3 → BN → ReLU → conv3x3 → BN, plus the shortcut (identity, or conv1x1 → BN when the shape
- * changes), then ReLU (H2-SPEC §2).
+ * changes), then ReLU (H2-SPEC §2). Its forward and backward run on libnd4j ({@link Nd4jTrunk}).
  */
-final class BasicBlock {
-  final ConvLayer conv1;
-  final BatchNormLayer bn1;
-  final ConvLayer conv2;
-  final BatchNormLayer bn2;
-  final ConvLayer shortcutConv;
-  final BatchNormLayer shortcutBn;
+public final class BasicBlock {
+  public final ConvLayer conv1;
+  public final BatchNormLayer bn1;
+  public final ConvLayer conv2;
+  public final BatchNormLayer bn2;
+
+  /** Null for the identity shortcut. */
+  public final ConvLayer shortcutConv;
+
+  public final BatchNormLayer shortcutBn;
 
   private INDArray hidden;
   private INDArray output;

@@ -61,15 +61,49 @@ public final class BatchNormLayer {
     INDArray beta = bank.beta[index];
     if (training) {
       Ops.batchNormTraining(x, gamma, beta, y, batchMean, batchVar, EPS);
-      long n = x.length() / channels;
-      // r ← (1 − m)·r + m·batch statistic; PyTorch feeds the unbiased variance in.
-      Ops.lerp(bank.runningMean[index], batchMean, MOMENTUM, 1.0);
-      Ops.lerp(bank.runningVar[index], batchVar, MOMENTUM, n > 1 ? (double) n / (n - 1) : 1.0);
+      updateRunningStatistics(x.length() / channels);
     } else {
       Ops.batchNorm(x, bank.runningMean[index], bank.runningVar[index], gamma, beta, y, EPS);
     }
     lastOutput = y;
     return y;
+  }
+
+  /**
+   * Moves the bank's running statistics towards {@link #batchMean()} and {@link #batchVar()} of a
+   * batch of n values per channel: r ← (1 − m)·r + m·batch statistic, with the unbiased variance as
+   * PyTorch feeds it in.
+   */
+  public void updateRunningStatistics(long n) {
+    Ops.lerp(bank.runningMean[index], batchMean, MOMENTUM, 1.0);
+    Ops.lerp(bank.runningVar[index], batchVar, MOMENTUM, n > 1 ? (double) n / (n - 1) : 1.0);
+  }
+
+  /** Mean of the last training-mode batch, per channel. */
+  public INDArray batchMean() {
+    return batchMean;
+  }
+
+  /** Biased variance of the last training-mode batch, per channel. */
+  public INDArray batchVar() {
+    return batchVar;
+  }
+
+  /** The current task's gamma for this layer. */
+  public INDArray gamma() {
+    return bank.gamma[index];
+  }
+
+  public INDArray beta() {
+    return bank.beta[index];
+  }
+
+  public INDArray runningMean() {
+    return bank.runningMean[index];
+  }
+
+  public INDArray runningVar() {
+    return bank.runningVar[index];
   }
 
   /** The output buffer of the last forward pass (ReLUs may have changed it in place). */

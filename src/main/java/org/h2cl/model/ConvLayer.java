@@ -24,6 +24,7 @@ public final class ConvLayer {
   public final INDArray grad;
 
   private final INDArray effective;
+  private long effectiveVersion;
   private INDArray activeMask;
   private final BatchBuffer output;
   private final BatchBuffer inputGrad;
@@ -65,6 +66,20 @@ public final class ConvLayer {
     } else {
       Ops.mul(weight, activeMask, effective);
     }
+    effectiveVersion++;
+  }
+
+  /** weight ⊙ activeMask as of the last {@link #refresh} or optimizer step: what the conv sees. */
+  public INDArray effectiveWeight() {
+    return effective;
+  }
+
+  /**
+   * Changes whenever {@link #effectiveWeight} does, so kernels that keep their own copy of it in
+   * another layout know when to copy again.
+   */
+  public long effectiveVersion() {
+    return effectiveVersion;
   }
 
   /**
@@ -73,6 +88,7 @@ public final class ConvLayer {
    */
   void momentumStep(INDArray trainable, INDArray velocity, double lr, double momentum) {
     Ops.momentumStep(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+    effectiveVersion++;
   }
 
   INDArray forward(INDArray x) {

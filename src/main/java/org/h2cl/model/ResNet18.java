@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.h2cl.model.onednn.OneDnn;
+import org.h2cl.model.onednn.OneDnnTrunk;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * CIFAR ResNet-18 with one shared trunk of maskable convolutions, per-task heads and per-task
- * BatchNorm banks (H2-SPEC §2). It owns the activation and gradient buffers, allocated once per
- * batch size and reused; the caller chooses the head, the bank, the masks and the BN mode of each
- * pass.
+ * BatchNorm banks (H2-SPEC §2). It owns the parameters; a {@link Trunk} ({@link Kernels} chooses
+ * which) runs stem, blocks and pooling on them with buffers allocated once and reused, and the head
+ * is applied here. The caller chooses the head, the bank, the masks and the BN mode of each pass.
  */
 public final class ResNet18 {
   public static final int IMAGE = 32;
@@ -27,11 +29,11 @@ public final class ResNet18 {
   private final List<BasicBlock> blocks = new ArrayList<>();
   private final int features;
 
-  private final BatchBuffer pooledBuffer;
   private final BatchBuffer logitsBuffer;
   private final BatchBuffer poolGradBuffer;
-  private final BatchBuffer featureGradBuffer;
-  private INDArray trunkOut;
+  private final Trunk trunk;
+  private final Kernels kernels;
+  private final ConvAlgorithm algorithm;
   private INDArray pooled;
   private Head head;
   public final INDArray headWeightGrad;
@@ -43,10 +45,21 @@ public final class ResNet18 {
     this(baseWidth, stemRelu, classesPerTask, DataType.FLOAT);
   }
 
+  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType) {
+    this(baseWidth, stemRelu, classesPerTask, dataType, Kernels.AUTO, ConvAlgorithm.WINOGRAD);
+  }
+
   /**
    * float32 is the product's type (the fast oneDNN/cuDNN paths); float64 serves gradient checks.
+   * kernels is resolved here ({@link Kernels#resolve}); the algorithm applies to oneDNN only.
    */
-  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType) {
+  public ResNet18(
+      int baseWidth,
+      boolean stemRelu,
+      int classesPerTask,
+      DataType dataType,
+      Kernels kernels,
+      ConvAlgorithm algorithm) {
     this.dataType = dataType;
     this.baseWidth = baseWidth;
     this.stemRelu = stemRelu;
@@ -66,12 +79,52 @@ public final class ResNet18 {
       }
     }
     features = in;
-    pooledBuffer = new BatchBuffer(dataType);
     logitsBuffer = new BatchBuffer(dataType);
     poolGradBuffer = new BatchBuffer(dataType);
-    featureGradBuffer = new BatchBuffer(dataType);
     headWeightGrad = Nd4j.zeros(dataType, classesPerTask, features);
     headBiasGrad = Nd4j.zeros(dataType, classesPerTask);
+    this.kernels = kernels.resolve(dataType, baseWidth);
+    this.algorithm = algorithm;
+    trunk = this.kernels == Kernels.ONEDNN ? new OneDnnTrunk(this, algorithm) : new Nd4jTrunk(this);
+  }
+
+  /**
+   * "libnd4j", or "onednn", oneDNN's version, the instruction set its kernels use and the 3×3
+   * convolutions' algorithm, e.g. "onednn 2.5.2 avx512_core winograd".
+   */
+  public String describeKernels() {
+    if (kernels == Kernels.LIBND4J) {
+      return "libnd4j";
+    }
+    return String.join(
+        " ",
+        "onednn",
+        OneDnn.version(),
+        OneDnn.isa(),
+        algorithm.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** What runs stem, blocks and pooling (benchmarks and tests look inside). */
+  public Trunk trunk() {
+    return trunk;
+  }
+
+  /** The kernels this network runs on: {@link Kernels#ONEDNN} or {@link Kernels#LIBND4J}. */
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  public ConvLayer stem() {
+    return stem;
+  }
+
+  public BatchNormLayer stemBn() {
+    return stemBn;
+  }
+
+  /** The residual blocks in order. */
+  public List<BasicBlock> blocks() {
+    return Collections.unmodifiableList(blocks);
   }
 
   /** The maskable layers, in a fixed order (stem, then blocks; conv1, conv2, shortcut each). */
@@ -135,16 +188,7 @@ public final class ResNet18 {
   /** Logits [n, classes] of a batch x [n, 3, 32, 32]; training = BN on batch statistics. */
   public INDArray forward(INDArray x, boolean training) {
     int n = (int) x.size(0);
-    INDArray h = stemBn.forward(stem.forward(x), training);
-    if (stemRelu) {
-      Ops.reluInPlace(h);
-    }
-    for (BasicBlock b : blocks) {
-      h = b.forward(h, training);
-    }
-    trunkOut = h;
-    pooled = pooledBuffer.get(n, features);
-    Ops.globalAveragePool(h, pooled);
+    pooled = trunk.forward(x, training);
     INDArray z = logitsBuffer.get(n, head.classes());
     Nd4j.gemm(pooled, head.weight, z, false, true, 1.0, 0.0);
     z.addiRowVector(head.bias);
@@ -161,15 +205,7 @@ public final class ResNet18 {
     headBiasGrad.assign(gradLogits.sum(0));
     INDArray gp = poolGradBuffer.get(n, features);
     Nd4j.gemm(gradLogits, head.weight, gp, false, false, 1.0, 0.0);
-    INDArray g = featureGradBuffer.get(trunkOut.shape());
-    Ops.globalAveragePoolBackward(gp, g);
-    for (int i = blocks.size() - 1; i >= 0; i--) {
-      g = blocks.get(i).backward(g);
-    }
-    if (stemRelu) {
-      Ops.reluBackward(stemBn.forwardOutput(), g, g);
-    }
-    stem.backward(stemBn.backward(g), false);
+    trunk.backward(gp);
   }
 
   public List<BatchNormLayer> batchNorms() {

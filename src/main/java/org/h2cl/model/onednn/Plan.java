@@ -1,0 +1,106 @@
+package org.h2cl.model.onednn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.h2cl.model.BasicBlock;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.ResNet18;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The trunk's primitives and activations for one batch size, built once: stem conv → BN (+ReLU),
+ * the residual blocks, global average pooling.
+ */
+final class Plan {
+  /**
+   * The activation layout: channels in blocks of 16, the AVX-512 kernels' native layout and the one
+   * oneDNN's Winograd needs. So the trunk takes base widths that are multiples of 16 ({@link
+   * OneDnnTrunk#unusableReason}); for others oneDNN 2.5.2 pads channels, and with padded or
+   * channels-last tensors some of its kernels fail (in-place add+ReLU computes wrong values, the
+   * 1×1 backward-weights kernel writes past its scratchpad; OneDnnTrunkTest).
+   */
+  static final memory.format_tag LAYOUT = memory.format_tag.nChw16c;
+
+  final int batch;
+  private final Context ctx;
+  private final memory input;
+  private final ConvStep stem;
+  private final BnStep stemBn;
+  private final List<BlockStep> blocks = new ArrayList<>();
+  private final PoolStep pool;
+  private final INDArray features;
+
+  Plan(Context ctx, ResNet18 net, int batch, ConvAlgorithm algorithm) {
+    this.ctx = ctx;
+    this.batch = batch;
+    int size = ResNet18.IMAGE;
+    input =
+        new memory(
+            OneDnn.desc(memory.format_tag.nchw, batch, 3, size, size), ctx.engine, (Pointer) null);
+    Act stemOut = act("stem", batch, net.baseWidth, size);
+    Act h = act("stemBn", batch, net.baseWidth, size);
+    stem = new ConvStep(ctx, net.stem(), input, null, stemOut.value(), stemOut.grad(), algorithm);
+    stemBn =
+        new BnStep(
+            ctx,
+            "stemBn",
+            net.stemBn(),
+            net.stemRelu,
+            stemOut.value(),
+            h.value(),
+            stemOut.grad(),
+            h.grad());
+    int i = 0;
+    for (BasicBlock b : net.blocks()) {
+      BlockStep step = new BlockStep(this, ctx, b, "block" + i++, h, algorithm);
+      blocks.add(step);
+      h = step.out;
+    }
+    pool = new PoolStep(ctx, h);
+    features = Nd4j.createUninitialized(DataType.FLOAT, batch, net.features());
+  }
+
+  /** Value and gradient buffers of a [n, c, h, h] activation for role key. */
+  Act act(String key, long n, long c, long h) {
+    memory.desc d = OneDnn.desc(LAYOUT, n, c, h, h);
+    return new Act(d, ctx.storage.shared(key, d), ctx.storage.shared(key + ".grad", d));
+  }
+
+  /** Pooled features [batch, C] of x [batch, 3, 32, 32] (plain float32). */
+  INDArray forward(stream s, INDArray x, boolean training) {
+    input.set_data_handle(OneDnn.address(x));
+    stem.forward(s);
+    stemBn.forward(s, training);
+    for (BlockStep b : blocks) {
+      b.forward(s, training);
+    }
+    pool.forward(s, features);
+    s._wait();
+    return features;
+  }
+
+  void backward(stream s, INDArray gradFeatures) {
+    pool.backward(s, gradFeatures);
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      blocks.get(i).backward(s);
+    }
+    stemBn.backward(s);
+    stem.backward(s);
+    s._wait();
+  }
+
+  /** oneDNN's kernel for each conv layer, in the network's order (logs, benchmarks). */
+  List<String> convImplementations() {
+    List<String> names = new ArrayList<>();
+    names.add(stem.implementation());
+    for (BlockStep b : blocks) {
+      names.addAll(b.convImplementations());
+    }
+    return names;
+  }
+}
