@@ -29,7 +29,7 @@ public final class Fingerprint {
           "data.download",
           "data.downloadUrl",
           "data.downloadMd5",
-          "compute", // thread counts change speed; the science is the same
+          "compute", // threads and kernels change speed and float rounding; the science is the same
           "output",
           "checkpoint",
           "spark",

@@ -166,6 +166,17 @@ final class ConfigReader {
     return value;
   }
 
+  /**
+   * An enum constant given by its lower-case name ({@code direct} for DIRECT); the first constant
+   * when the value is bad (the problem is recorded).
+   */
+  <E extends Enum<E>> E choice(String key, Class<E> type) {
+    E[] values = type.getEnumConstants();
+    List<String> names =
+        Arrays.stream(values).map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    return values[Math.max(0, names.indexOf(oneOf(key, names)))];
+  }
+
   List<Integer> seeds(String key) {
     if (underBrokenSection(key)) {
       return List.of();

@@ -2,6 +2,8 @@ package org.h2cl.config;
 
 import java.io.Serializable;
 import java.util.List;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 
 /**
  * The whole validated configuration of a run, built once by {@link SettingsLoader} on the driver
@@ -93,8 +95,9 @@ public record H2Settings(
   /** {@code h2.prune}. */
   public record PruneSettings(double ratio) implements Serializable {}
 
-  /** {@code h2.compute}. */
-  public record ComputeSettings(int threads) implements Serializable {}
+  /** {@code h2.compute}: how a seed computes; results differ at most by float rounding. */
+  public record ComputeSettings(int threads, Kernels kernels, ConvAlgorithm convAlgorithm)
+      implements Serializable {}
 
   /** {@code h2.output}. */
   public record OutputSettings(String uri, boolean overwrite) implements Serializable {}

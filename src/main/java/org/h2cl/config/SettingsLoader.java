@@ -33,6 +33,8 @@ import org.h2cl.config.H2Settings.RetrainSettings;
 import org.h2cl.config.H2Settings.ReuseSettings;
 import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 
 /**
  * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties {@code
@@ -235,7 +237,9 @@ public final class SettingsLoader {
 
     ComputeSettings compute =
         new ComputeSettings(
-            r.integer("h2.compute.threads", 0, Integer.MAX_VALUE, " (0 = the task slot's cores)"));
+            r.integer("h2.compute.threads", 0, Integer.MAX_VALUE, " (0 = the task slot's cores)"),
+            r.choice("h2.compute.kernels", Kernels.class),
+            r.choice("h2.compute.conv-algorithm", ConvAlgorithm.class));
 
     OutputSettings output =
         new OutputSettings(r.nonEmpty("h2.output.uri"), r.bool("h2.output.overwrite"));

@@ -16,6 +16,7 @@ import org.h2cl.model.Init;
 import org.h2cl.model.MomentumSgd;
 import org.h2cl.model.ResNet18;
 import org.h2cl.model.SoftmaxCrossEntropy;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,7 +53,10 @@ public final class H2Trainer {
         new ResNet18(
             settings.model().baseWidth(),
             settings.model().stemRelu(),
-            settings.data().classesPerTask());
+            settings.data().classesPerTask(),
+            DataType.FLOAT,
+            settings.compute().kernels(),
+            settings.compute().convAlgorithm());
     net.initialiseConvs(Rngs.of(seed, 0, Purpose.CONV_INIT));
     sgd = new MomentumSgd(net);
     ownership = new Ownership(net.convSizes());
@@ -64,6 +68,13 @@ public final class H2Trainer {
       activeMask[i] = Nd4j.zeros(net.dataType, convs.get(i).weight.shape());
       trainableMask[i] = Nd4j.zeros(net.dataType, convs.get(i).weight.shape());
     }
+  }
+
+  /**
+   * What computes the network, for the results' provenance (see {@link ResNet18#describeKernels}).
+   */
+  public String kernels() {
+    return net.describeKernels();
   }
 
   /** Per conv layer, the fraction of its weights that task t owns. */

@@ -9,6 +9,7 @@ import java.util.List;
  * @param backend ND4J backend name (e.g. CPU, CUDA)
  * @param device device the seed ran on (e.g. "cpu", "cuda:0")
  * @param threads ND4J threads used
+ * @param kernels what computed the network, e.g. "onednn 2.5.2 avx512_core winograd" or "libnd4j"
  * @param resumedFromTask the last task restored from a checkpoint (0 = started fresh)
  */
 public record SeedResult(
@@ -18,6 +19,7 @@ public record SeedResult(
     String backend,
     String device,
     int threads,
+    String kernels,
     int resumedFromTask,
     long startMillis,
     long endMillis)

@@ -60,6 +60,7 @@ public final class SeedRunner {
             backendName(),
             deviceName(),
             Nd4j.getEnvironment().maxMasterThreads(),
+            trainer.kernels(),
             resumed,
             start,
             System.currentTimeMillis());

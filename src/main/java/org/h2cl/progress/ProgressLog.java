@@ -69,11 +69,12 @@ public final class ProgressLog implements TrainingListener {
   @Override
   public void seedEnded(SeedResult r) {
     LOG.info(
-        "seed {} finished on {} ({}, {} threads) in {} s",
+        "seed {} finished on {} ({}, {} threads, {}) in {} s",
         r.seed(),
         r.device(),
         r.backend(),
         r.threads(),
+        r.kernels(),
         (r.endMillis() - r.startMillis()) / 1000);
   }
 }

@@ -63,6 +63,7 @@ public final class ResultRows {
               r.backend(),
               r.device(),
               r.threads(),
+              r.kernels(),
               r.resumedFromTask(),
               new Timestamp(r.startMillis()),
               new Timestamp(r.endMillis())));

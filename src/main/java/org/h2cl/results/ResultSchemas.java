@@ -60,6 +60,7 @@ public final class ResultSchemas {
           field("backend", StringType),
           field("device", StringType),
           field("threads", IntegerType),
+          field("kernels", StringType),
           field("resumed_from_task", IntegerType),
           field("started_at", TimestampType),
           field("ended_at", TimestampType));

@@ -14,6 +14,8 @@ import org.h2cl.config.H2Settings.OutputSettings;
 import org.h2cl.config.H2Settings.ReuseSettings;
 import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 
@@ -193,7 +195,7 @@ class FingerprintTest {
                 b.train(),
                 b.reinitStd(),
                 b.reuse(),
-                new ComputeSettings(8),
+                new ComputeSettings(8, Kernels.LIBND4J, ConvAlgorithm.DIRECT),
                 new OutputSettings("hdfs://nn/elsewhere", true),
                 new CheckpointSettings("s3a://bucket/ckpt"),
                 new SparkSettings("yarn", "other", true),

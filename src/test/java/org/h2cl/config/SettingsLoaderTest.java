@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +75,15 @@ class SettingsLoaderTest {
     assertFalse(s.reuse().switchOffAtS());
     assertEquals(0.75, s.prune().ratio());
     assertEquals("output/run/_checkpoints", s.checkpoint().uri());
+    assertEquals(Kernels.AUTO, s.compute().kernels());
+    assertEquals(ConvAlgorithm.WINOGRAD, s.compute().convAlgorithm());
+  }
+
+  @Test
+  void computeChoicesParse() {
+    H2Settings s = load("h2.compute.kernels=libnd4j", "h2.compute.conv-algorithm=direct");
+    assertEquals(Kernels.LIBND4J, s.compute().kernels());
+    assertEquals(ConvAlgorithm.DIRECT, s.compute().convAlgorithm());
   }
 
   @Test
@@ -200,6 +211,8 @@ class SettingsLoaderTest {
         "h2.prune.ratio=1                | h2.prune.ratio: expected a number in (0, 1)",
         "h2.prune.ratio=0                | h2.prune.ratio: expected a number in (0, 1)",
         "h2.compute.threads=-2           | h2.compute.threads: expected an integer >= 0",
+        "h2.compute.kernels=cudnn        | h2.compute.kernels: expected one of auto, onednn, libnd4j, got \"cudnn\"",
+        "h2.compute.conv-algorithm=fft   | h2.compute.conv-algorithm: expected one of winograd, direct",
         "h2.output.uri=\"\"              | h2.output.uri: expected a non-empty string",
         "h2.spark.master=\"\"            | h2.spark.master: expected a non-empty string",
         "h2.seeds=[]                     | h2.seeds: expected a non-empty list",

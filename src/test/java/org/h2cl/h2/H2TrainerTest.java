@@ -14,23 +14,31 @@ import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.TaskData;
 import org.h2cl.data.TaskDataLoader;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A whole seed through five tasks on generated CIFAR-format data with a small network: capacity,
- * zero forgetting, accuracy above chance, determinism, and the order of listener events.
+ * zero forgetting, accuracy above chance, determinism, and the order of listener events; on both
+ * kernels (width 4 runs on libnd4j, width 16 on oneDNN where it loads).
  */
 class H2TrainerTest {
   @TempDir static Path dir;
-  static H2Settings settings;
   static List<TaskData> tasks;
 
   @BeforeAll
   static void setUp() {
-    // Longer than the other tests' tiny runs: this one asserts that the tasks are learned.
-    settings = tinySettings(dir, "h2.train.epochs=8", "h2.data.synthetic.train-per-class=150");
-    tasks = TaskDataLoader.load(settings.data(), new Configuration());
+    tasks = TaskDataLoader.load(settings(4).data(), new Configuration());
+  }
+
+  /** Longer than the other tests' tiny runs: this one asserts that the tasks are learned. */
+  static H2Settings settings(int width) {
+    return tinySettings(
+        dir,
+        "h2.train.epochs=8",
+        "h2.data.synthetic.train-per-class=150",
+        "h2.model.base-width=" + width);
   }
 
   static H2Settings tinySettings(Path dir, String... extra) {
@@ -69,22 +77,29 @@ class H2TrainerTest {
     }
   }
 
-  private static Run train(int seed, Recorder recorder) {
+  private static Run train(H2Settings settings, int seed, Recorder recorder) {
     H2Trainer trainer = new H2Trainer(settings, tasks, seed, recorder);
     List<double[]> owned = new ArrayList<>();
     for (int t = 1; t <= tasks.size(); t++) {
       trainer.runTask(t);
       owned.add(trainer.ownedFractionPerLayer(t));
     }
-    return new Run(trainer.evaluateAll(), trainer.snapshot(), owned);
+    return new Run(trainer.evaluateAll(), trainer.snapshot(), owned, trainer.kernels());
   }
 
-  record Run(List<TaskOutcome> outcomes, TrainerSnapshot snapshot, List<double[]> ownedPerLayer) {}
+  record Run(
+      List<TaskOutcome> outcomes,
+      TrainerSnapshot snapshot,
+      List<double[]> ownedPerLayer,
+      String kernels) {}
 
-  @Test
-  void fiveTasksKeepTheirAccuracyUseTheirCapacityAndReplayExactly() {
+  @ParameterizedTest(name = "width {0} on {1}")
+  @CsvSource({"4, libnd4j", "16, onednn"})
+  void fiveTasksKeepTheirAccuracyUseTheirCapacityAndReplayExactly(int width, String kernels) {
+    H2Settings settings = settings(width);
     Recorder recorder = new Recorder();
-    Run a = train(3, recorder);
+    Run a = train(settings, 3, recorder);
+    assertTrue(a.kernels().startsWith(kernels), a.kernels());
 
     // §6: zero forgetting, and the tasks learned their two classes clearly above chance: 500 test
     // images in all, so chance would give 50 % ± 2.2 %; 75 % is over 10 standard deviations above.
@@ -125,7 +140,7 @@ class H2TrainerTest {
         recorder.events.subList(0, 7));
 
     // Same seed, same everything: accuracies, association draws and the final weights.
-    Run b = train(3, new Recorder());
+    Run b = train(settings, 3, new Recorder());
     for (int i = 0; i < 5; i++) {
       TaskOutcome x = a.outcomes().get(i);
       TaskOutcome y = b.outcomes().get(i);

@@ -49,7 +49,16 @@ final class FakeTrainer implements SeedTrainer {
     }
     SeedResult r =
         new SeedResult(
-            seed, outcomes, matrix, "fake", "cpu", 1, resumed, start, System.currentTimeMillis());
+            seed,
+            outcomes,
+            matrix,
+            "fake",
+            "cpu",
+            1,
+            "fake",
+            resumed,
+            start,
+            System.currentTimeMillis());
     listener.seedEnded(r);
     return r;
   }

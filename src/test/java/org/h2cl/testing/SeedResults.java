@@ -46,6 +46,7 @@ public final class SeedResults {
         "CPU",
         "cpu",
         2,
+        "onednn 2.5.2 avx512_core winograd",
         resumedFromTask,
         1_700_000_000_000L + seed,
         1_700_000_360_000L + seed);

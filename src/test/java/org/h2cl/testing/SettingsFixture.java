@@ -14,6 +14,8 @@ import org.h2cl.config.H2Settings.RetrainSettings;
 import org.h2cl.config.H2Settings.ReuseSettings;
 import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 
 /**
  * Hand-built settings for tests that need no training (no config files involved): a tiny synthetic
@@ -64,7 +66,7 @@ public final class SettingsFixture {
         0.001,
         new ReuseSettings(0.9, 3, 4, 0.01, false),
         new PruneSettings(0.75),
-        new ComputeSettings(0),
+        new ComputeSettings(0, Kernels.AUTO, ConvAlgorithm.WINOGRAD),
         new OutputSettings(outputUri, overwrite),
         new CheckpointSettings(outputUri + "/_checkpoints"),
         new SparkSettings(master, "h2-test", false),
