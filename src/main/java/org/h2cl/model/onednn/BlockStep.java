@@ -34,16 +34,21 @@ final class BlockStep {
   private final Call addGradients;
   final Act out;
 
-  BlockStep(
-      Plan plan, Context ctx, BasicBlock block, String name, Act in, ConvAlgorithm algorithm) {
+  /** Block index's output gradient role: blocks alternate, so a block's input and output differ. */
+  static String outputGradRole(int index) {
+    return "out" + Math.floorMod(index, 2);
+  }
+
+  BlockStep(Plan plan, Context ctx, BasicBlock block, int index, Act in, ConvAlgorithm algorithm) {
+    String name = "block" + index;
     long[] inDims = OneDnn.dims(in.desc());
     long n = inDims[0];
     long c = block.conv1.out;
     long h = (inDims[2] + 2L * block.conv1.pad - block.conv1.kernel) / block.conv1.stride + 1;
-    Act c1 = plan.act(name + ".conv1", n, c, h);
-    Act hidden = plan.act(name + ".bn1", n, c, h);
-    Act c2 = plan.act(name + ".conv2", n, c, h);
-    out = plan.act(name + ".out", n, c, h);
+    Act c1 = plan.act(name + ".conv1", "c1", n, c, h);
+    Act hidden = plan.act(name + ".bn1", "hidden", n, c, h);
+    Act c2 = plan.act(name + ".conv2", "c2", n, c, h);
+    out = plan.act(name + ".out", outputGradRole(index), n, c, h);
     conv1 = new ConvStep(ctx, block.conv1, in.value(), in.grad(), c1.value(), c1.grad(), algorithm);
     bn1 =
         new BnStep(
@@ -64,9 +69,9 @@ final class BlockStep {
     memory shortcutValue;
     memory shortcutGrad;
     if (block.shortcutConv != null) {
-      Act sc = plan.act(name + ".shortcut", n, c, h);
+      Act sc = plan.act(name + ".shortcut", "shortcut", n, c, h);
       memory scOut = ctx.storage.shared(name + ".shortcutBn", out.desc());
-      shortcutGrad = ctx.storage.shared(name + ".shortcutGradIn", in.desc());
+      shortcutGrad = plan.gradient("shortcutIn", in.desc());
       shortcutConv =
           new ConvStep(
               ctx, block.shortcutConv, in.value(), shortcutGrad, sc.value(), sc.grad(), algorithm);

@@ -42,8 +42,8 @@ final class Plan {
     input =
         new memory(
             OneDnn.desc(memory.format_tag.nchw, batch, 3, size, size), ctx.engine, (Pointer) null);
-    Act stemOut = act("stem", batch, net.baseWidth, size);
-    Act h = act("stemBn", batch, net.baseWidth, size);
+    Act stemOut = act("stem", "c1", batch, net.baseWidth, size);
+    Act h = act("stemBn", BlockStep.outputGradRole(-1), batch, net.baseWidth, size);
     stem = new ConvStep(ctx, net.stem(), input, null, stemOut.value(), stemOut.grad(), algorithm);
     stemBn =
         new BnStep(
@@ -57,7 +57,7 @@ final class Plan {
             h.grad());
     int i = 0;
     for (BasicBlock b : net.blocks()) {
-      BlockStep step = new BlockStep(this, ctx, b, "block" + i++, h, algorithm);
+      BlockStep step = new BlockStep(this, ctx, b, i++, h, algorithm);
       blocks.add(step);
       h = step.out;
     }
@@ -65,10 +65,22 @@ final class Plan {
     features = Nd4j.createUninitialized(DataType.FLOAT, batch, net.features());
   }
 
-  /** Value and gradient buffers of a [n, c, h, h] activation for role key. */
-  Act act(String key, long n, long c, long h) {
+  /**
+   * A [n, c, h, h] activation: its value in a buffer of its own (role key; the backward pass reads
+   * it), its gradient in a buffer shared by role gradRole (see {@link #gradient}).
+   */
+  Act act(String key, String gradRole, long n, long c, long h) {
     memory.desc d = OneDnn.desc(LAYOUT, n, c, h, h);
-    return new Act(d, ctx.storage.shared(key, d), ctx.storage.shared(key + ".grad", d));
+    return new Act(d, ctx.storage.shared(key, d), gradient(gradRole, d));
+  }
+
+  /**
+   * A gradient buffer of role r. A gradient lives only while the backward pass crosses one block,
+   * so every block uses the same few buffers (its own temporaries, and its output's and input's
+   * gradients alternating from block to block): ~7 buffers of the largest size instead of ~40.
+   */
+  memory gradient(String r, memory.desc d) {
+    return ctx.storage.shared("grad." + r, d);
   }
 
   /** Pooled features [batch, C] of x [batch, 3, 32, 32] (plain float32). */
