@@ -7,7 +7,11 @@
 #
 # NAME: train_step (--width --batch --steps --warmup --repeats), fisher (--width --samples),
 #   data (--batch --images --epochs), end_to_end (--what seed|epoch, --conf), memory,
-#   spark_scaling (--conf), layer_profile (--width --batch --layer: per-op times, diagnosis only).
+#   spark_scaling (--conf), profile (--width --batch: oneDNN's time per kind of primitive in one
+#   training step), layer_profile (--width --batch --layer: libnd4j's per-op times), peak (--size:
+#   the machine's float32 matrix-multiply rate), dispatch (libnd4j's host time per op and ops per
+#   step, for the GPU estimate). The training benchmarks take --kernels auto|onednn|libnd4j and
+#   --conv-algorithm winograd|direct.
 # Environment: THREADS (default 2) bounds OpenMP/ND4J/OpenBLAS threads; JAVA_OPTS adds JVM options.
 # The PyTorch peers are in src/bench/python; submit/bench-vs-torch.sh alternates ours and theirs.
 set -euo pipefail
@@ -77,6 +81,7 @@ PY
 run() {
   case "$1" in
     spark_scaling) shift; spark_scaling "$@" ;;
+    profile) bench "$@" | /usr/bin/python3 src/bench/python/onednn_profile.py ;;
     *) bench "$@" ;;
   esac
 }

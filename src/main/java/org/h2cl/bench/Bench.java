@@ -4,14 +4,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.h2cl.model.ConvAlgorithm;
+import org.h2cl.model.Kernels;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Entry point of {@code submit/bench.sh}: {@code Bench NAME [--key value ...]} runs one benchmark
  * and prints its JSON lines on stdout. Options common to all: {@code --threads} (ND4J/OpenMP
- * threads, default 2).
+ * threads, default 2); those that train also take {@code --kernels} and {@code --conv-algorithm}
+ * (as {@code h2.compute.*}).
  */
 public final class Bench {
   private Bench() {}
@@ -27,6 +31,9 @@ public final class Bench {
       case "train_step" -> TrainStepBench.run(o, threads);
       case "fisher" -> FisherBench.run(o, threads);
       case "layer_profile" -> LayerProfileBench.run(o, threads);
+      case "profile" -> ProfileBench.run(o, threads);
+      case "peak" -> PeakBench.run(o, threads);
+      case "dispatch" -> DispatchBench.run(o, threads);
       case "data" -> DataBench.run(o, threads);
       case "end_to_end" -> EndToEndBench.run(o, threads);
       case "memory" -> MemoryBench.run(o, threads);
@@ -64,6 +71,25 @@ public final class Bench {
 
     String string(String key, String dflt) {
       return values.getOrDefault(key, dflt);
+    }
+
+    /** {@code --kernels auto|onednn|libnd4j} (default auto, as h2.compute.kernels). */
+    Kernels kernels() {
+      return Kernels.valueOf(string("kernels", "auto").toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * {@code --conv-algorithm winograd|direct} (default winograd, as h2.compute.conv-algorithm).
+     */
+    ConvAlgorithm convAlgorithm() {
+      return ConvAlgorithm.valueOf(string("conv-algorithm", "winograd").toUpperCase(Locale.ROOT));
+    }
+
+    /** The same choices as h2.compute.* overrides for benchmarks that run the trainer. */
+    List<String> computeOverrides() {
+      return List.of(
+          "h2.compute.kernels=" + string("kernels", "auto"),
+          "h2.compute.conv-algorithm=" + string("conv-algorithm", "winograd"));
     }
   }
 

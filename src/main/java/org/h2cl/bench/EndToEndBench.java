@@ -6,6 +6,7 @@ import org.h2cl.config.H2Settings;
 import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Wall time of real training through SeedRunner (no Spark). {@code --what seed}: one whole seed of
@@ -28,6 +29,7 @@ final class EndToEndBench {
     String what = o.string("what", "seed");
     List<String> overrides =
         new ArrayList<>(List.of("h2.seeds=[0]", "h2.compute.threads=" + threads));
+    overrides.addAll(o.computeOverrides());
     if (what.equals("seed")) {
       String conf = o.string("conf", "conf/quickstart.conf");
       H2Settings s = SeedRun.settings(conf, overrides);
@@ -42,6 +44,7 @@ final class EndToEndBench {
               .put("width", s.model().baseWidth())
               .put("batch", s.train().batchSize())
               .put("threads", threads)
+              .put("kernels", r.kernels())
               .put("tasks", r.tasks().size())
               .put("seconds", seconds)
               .put("peak_rss_bytes", Bench.peakRssBytes()));
@@ -80,6 +83,11 @@ final class EndToEndBench {
               .put("width", s.model().baseWidth())
               .put("batch", s.train().batchSize())
               .put("threads", threads)
+              .put(
+                  "kernels",
+                  o.kernels()
+                      .resolve(DataType.FLOAT, s.model().baseWidth())
+                      .describe(o.convAlgorithm()))
               .put("images", images)
               .put("seconds", seconds[0])
               .put("images_per_s", images / seconds[0]));

@@ -22,7 +22,7 @@ final class FisherBench {
     int samples = o.integer("samples", 30);
     int warmup = o.integer("warmup", 1);
     int repeats = o.integer("repeats", 3);
-    H2StepFixture f = new H2StepFixture(width, 1, 0);
+    H2StepFixture f = new H2StepFixture(width, 1, 0, o.kernels(), o.convAlgorithm());
     SplittableRandom rng = new SplittableRandom(1);
     INDArray[] images = new INDArray[samples];
     int[][] labels = new int[samples][];
@@ -66,7 +66,8 @@ final class FisherBench {
     System.out.println(
         new Json()
             .put("bench", "fisher")
-            .put("impl", "nd4j")
+            .put("impl", "h2cl")
+            .put("kernels", f.net.describeKernels())
             .put("width", width)
             .put("batch", 1)
             .put("threads", threads)

@@ -3,12 +3,15 @@ package org.h2cl.bench;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.h2cl.model.BnBank;
+import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.ConvLayer;
 import org.h2cl.model.Head;
 import org.h2cl.model.Init;
+import org.h2cl.model.Kernels;
 import org.h2cl.model.MomentumSgd;
 import org.h2cl.model.ResNet18;
 import org.h2cl.model.SoftmaxCrossEntropy;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,9 +35,9 @@ final class H2StepFixture {
   final int[] y;
   private final INDArray gradLogits;
 
-  H2StepFixture(int width, int batch, long seed) {
+  H2StepFixture(int width, int batch, long seed, Kernels kernels, ConvAlgorithm algorithm) {
     SplittableRandom rng = new SplittableRandom(seed);
-    net = new ResNet18(width, false, 2);
+    net = new ResNet18(width, false, 2, DataType.FLOAT, kernels, algorithm);
     net.initialiseConvs(rng);
     List<ConvLayer> convs = net.convs();
     active = new INDArray[convs.size()];

@@ -40,6 +40,7 @@ final class MemoryBench {
             "h2.retrain.epochs=1",
             "h2.association.epochs=1",
             "h2.association.warmup-epochs=0"));
+    overrides.addAll(o.computeOverrides());
     H2Settings s = SeedRun.settings(null, overrides);
     long start = System.nanoTime();
     SeedResult r = SeedRun.run(s, TrainingListener.NONE);
@@ -51,6 +52,7 @@ final class MemoryBench {
             .put("width", s.model().baseWidth())
             .put("batch", s.train().batchSize())
             .put("threads", threads)
+            .put("kernels", r.kernels())
             .put("tasks", r.tasks().size())
             .put(
                 "data_images_held",

@@ -18,7 +18,7 @@ final class TrainStepBench {
     int steps = o.integer("steps", 10);
     int warmup = o.integer("warmup", 2);
     int repeats = o.integer("repeats", 1);
-    H2StepFixture f = new H2StepFixture(width, batch, 0);
+    H2StepFixture f = new H2StepFixture(width, batch, 0, o.kernels(), o.convAlgorithm());
     for (int i = 0; i < warmup; i++) {
       f.step();
     }
@@ -44,7 +44,8 @@ final class TrainStepBench {
     System.out.println(
         new Json()
             .put("bench", "train_step")
-            .put("impl", "nd4j")
+            .put("impl", "h2cl")
+            .put("kernels", f.net.describeKernels())
             .put("width", width)
             .put("batch", batch)
             .put("threads", threads)
