@@ -301,7 +301,13 @@ public final class Ops {
       NchwKernels.momentumStep(w, g, t, v, lr, mu, eff, a); // one pass instead of five
       return;
     }
-    INDArray gt = t == null ? g : g.mul(t);
+    // g·t goes through eff, which is overwritten below anyway, or else a cached scratch array: no
+    // full-size array is allocated per step (this is the GPU's path).
+    INDArray gt = g;
+    if (t != null) {
+      gt = eff != null ? eff : Scratch.like(g);
+      mul(g, t, gt);
+    }
     v.muli(mu).addi(gt);
     Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
     if (eff != null) {
