@@ -124,7 +124,7 @@ class MainTest {
     assertEquals(Main.OK, code, err());
     assertEquals(List.of(4), ran.get().seeds());
     assertEquals(3, ran.get().train().epochs());
-    assertEquals(8, ran.get().model().baseWidth()); // from quickstart.conf
+    assertEquals(16, ran.get().model().baseWidth()); // from quickstart.conf
   }
 
   @Test

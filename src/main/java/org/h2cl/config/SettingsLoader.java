@@ -241,6 +241,16 @@ public final class SettingsLoader {
             r.choice("h2.compute.kernels", Kernels.class),
             r.choice("h2.compute.conv-algorithm", ConvAlgorithm.class));
 
+    if (compute.kernels() == Kernels.ONEDNN
+        && r.ok("h2.compute.kernels", "h2.model.base-width")
+        && model.baseWidth() % 16 != 0) {
+      r.problem(
+          "h2.compute.kernels",
+          "onednn needs h2.model.base-width to be a multiple of 16, got "
+              + model.baseWidth()
+              + " (or use auto, which takes libnd4j for such widths)");
+    }
+
     OutputSettings output =
         new OutputSettings(r.nonEmpty("h2.output.uri"), r.bool("h2.output.overwrite"));
     if (r.ok("h2.output.uri", "h2.data.uri") && isInside(output.uri(), data.uri())) {

@@ -26,10 +26,12 @@ import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.Redaction;
+import org.h2cl.config.SettingsException;
 import org.h2cl.data.DataException;
 import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
+import org.h2cl.model.Kernels;
 import org.h2cl.progress.ProgressFiles;
 import org.h2cl.progress.ProgressMonitor;
 import org.h2cl.progress.ProgressView;
@@ -41,6 +43,7 @@ import org.h2cl.results.ResultsGuide;
 import org.h2cl.results.RunInfo;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.results.Versions;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,6 +147,7 @@ public final class H2Job {
     LOG.info("settings (secrets redacted): {}", settings.rendered());
     // Every check comes before the first write: a bad input leaves the output as it was.
     checkOutput(out, checkpoints, settings.output().overwrite());
+    checkKernels(settings);
     prepareData(settings.data(), hadoop, spark.sparkContext().isLocal());
     checkKryo(spark);
     clearOrRecoverOutput(out, checkpoints, settings.output().overwrite());
@@ -205,6 +209,25 @@ public final class H2Job {
     }
     if (!overwrite && !checkpoints.isEmpty()) {
       checkpoints.verifyFingerprints();
+    }
+  }
+
+  /**
+   * h2.compute.kernels = onednn must be able to run here (the executors run the same build); auto
+   * says which kernels it chose and why, since libnd4j's are ~3x slower on a CPU.
+   */
+  static void checkKernels(H2Settings settings) {
+    Kernels asked = settings.compute().kernels();
+    int width = settings.model().baseWidth();
+    String reason = Kernels.oneDnnUnusableReason(DataType.FLOAT, width);
+    if (asked == Kernels.ONEDNN && reason != null) {
+      throw new SettingsException(List.of("h2.compute.kernels: onednn cannot run here: " + reason));
+    }
+    Kernels chosen = asked.resolve(DataType.FLOAT, width);
+    if (asked == Kernels.AUTO && chosen == Kernels.LIBND4J) {
+      LOG.info("kernels: libnd4j, since {}", reason);
+    } else {
+      LOG.info("kernels: {}", chosen.describe(settings.compute().convAlgorithm()));
     }
   }
 

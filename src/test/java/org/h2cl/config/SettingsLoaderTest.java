@@ -80,6 +80,17 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void oneDnnNeedsAWidthThatIsAMultipleOf16() {
+    assertProblem(
+        failure("h2.compute.kernels=onednn", "h2.model.base-width=8"),
+        "h2.compute.kernels",
+        "h2.model.base-width",
+        "got 8");
+    assertEquals(
+        16, load("h2.compute.kernels=onednn", "h2.model.base-width=16").model().baseWidth());
+  }
+
+  @Test
   void computeChoicesParse() {
     H2Settings s = load("h2.compute.kernels=libnd4j", "h2.compute.conv-algorithm=direct");
     assertEquals(Kernels.LIBND4J, s.compute().kernels());
@@ -384,7 +395,7 @@ class SettingsLoaderTest {
     assertEquals(DataSource.SYNTHETIC, quick.data().source());
     assertEquals("data/synthetic-cifar", quick.data().uri());
     assertEquals(List.of(0, 1), quick.seeds());
-    assertEquals(8, quick.model().baseWidth());
+    assertEquals(16, quick.model().baseWidth());
     assertEquals(6, quick.train().epochs());
     assertEquals(2, quick.retrain().epochs());
     assertEquals(3, quick.association().epochs());
