@@ -197,6 +197,7 @@ class NotebooksTest {
             "failed_seeds",
             "backend",
             "device",
+            "kernels",
             "error")) {
       assertTrue(used.contains(column), "results.ipynb does not use " + column + "; uses " + used);
     }
@@ -809,6 +810,7 @@ class NotebooksTest {
                 "CPU",
                 "cpu",
                 2,
+                "onednn 2.5.2 avx512_core winograd",
                 seed == 0 ? 2 : 0,
                 Timestamp.from(START),
                 Timestamp.from(START.plusSeconds(3600 + 60 * seed))));
