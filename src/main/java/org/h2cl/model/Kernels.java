@@ -1,5 +1,7 @@
 package org.h2cl.model;
 
+import java.util.Locale;
+import org.h2cl.model.onednn.OneDnn;
 import org.h2cl.model.onednn.OneDnnTrunk;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -27,6 +29,24 @@ public enum Kernels {
         }
         yield ONEDNN;
       }
+    };
+  }
+
+  /**
+   * A resolved choice as the results record it: "libnd4j", or "onednn", oneDNN's version, the
+   * instruction set its kernels use and the 3×3 convolutions' algorithm.
+   */
+  public String describe(ConvAlgorithm algorithm) {
+    return switch (this) {
+      case LIBND4J -> "libnd4j";
+      case ONEDNN ->
+          String.join(
+              " ",
+              "onednn",
+              OneDnn.version(),
+              OneDnn.isa(),
+              algorithm.name().toLowerCase(Locale.ROOT));
+      case AUTO -> throw new IllegalStateException("resolve first");
     };
   }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.h2cl.model.onednn.OneDnn;
 import org.h2cl.model.onednn.OneDnnTrunk;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -93,15 +92,7 @@ public final class ResNet18 {
    * convolutions' algorithm, e.g. "onednn 2.5.2 avx512_core winograd".
    */
   public String describeKernels() {
-    if (kernels == Kernels.LIBND4J) {
-      return "libnd4j";
-    }
-    return String.join(
-        " ",
-        "onednn",
-        OneDnn.version(),
-        OneDnn.isa(),
-        algorithm.name().toLowerCase(java.util.Locale.ROOT));
+    return kernels.describe(algorithm);
   }
 
   /** What runs stem, blocks and pooling (benchmarks and tests look inside). */
