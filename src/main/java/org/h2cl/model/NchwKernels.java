@@ -33,22 +33,10 @@ final class NchwKernels {
       if (a.dataType() != t
           || a.offset() != 0
           || a.ordering() != 'c'
-          || !denseRowMajor(a)
+          || !Ops.denseRowMajor(a)
           || a.data().length() < a.length()) {
         return false;
       }
-    }
-    return true;
-  }
-
-  /** c-order strides for every dimension longer than 1 (unit dimensions may carry any stride). */
-  private static boolean denseRowMajor(INDArray a) {
-    long expected = 1;
-    for (int d = a.rank() - 1; d >= 0; d--) {
-      if (a.size(d) > 1 && a.stride(d) != expected) {
-        return false;
-      }
-      expected *= a.size(d);
     }
     return true;
   }

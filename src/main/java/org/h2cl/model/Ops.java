@@ -29,6 +29,21 @@ public final class Ops {
     return Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("cpu");
   }
 
+  /**
+   * c-order strides for every dimension longer than 1 (unit dimensions may carry any stride): the
+   * elements lie one after another in row-major order, as kernels that take a bare buffer need.
+   */
+  public static boolean denseRowMajor(INDArray a) {
+    long expected = 1;
+    for (int d = a.rank() - 1; d >= 0; d--) {
+      if (a.size(d) > 1 && a.stride(d) != expected) {
+        return false;
+      }
+      expected *= a.size(d);
+    }
+    return true;
+  }
+
   /** out = conv2d(x, w), square kernel k, explicit padding. */
   public static void conv2d(INDArray x, INDArray w, INDArray out, int k, int stride, int pad) {
     Nd4j.exec(

@@ -4,6 +4,7 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.Pointer;
+import org.h2cl.model.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -70,21 +71,10 @@ public final class OneDnn {
    * it in place. The array must be dense and start at its buffer's beginning.
    */
   static Pointer address(INDArray a) {
-    if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !denseRowMajor(a)) {
+    if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !Ops.denseRowMajor(a)) {
       throw new IllegalArgumentException(
           "oneDNN needs a dense float32 array at offset 0, got " + a.shapeInfoToString());
     }
     return a.data().addressPointer();
-  }
-
-  private static boolean denseRowMajor(INDArray a) {
-    long expected = 1;
-    for (int d = a.rank() - 1; d >= 0; d--) {
-      if (a.size(d) > 1 && a.stride(d) != expected) {
-        return false;
-      }
-      expected *= a.size(d);
-    }
-    return true;
   }
 }
