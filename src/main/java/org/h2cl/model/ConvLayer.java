@@ -1,5 +1,6 @@
 package org.h2cl.model;
 
+import org.h2cl.model.onednn.MaskedMomentumStep;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -84,10 +85,20 @@ public final class ConvLayer {
 
   /**
    * One momentum-SGD step of the weights from {@link #grad}, only where {@code trainable} is 1
-   * (null: everywhere), with the effective weight recomputed in the same pass.
+   * (null: everywhere), with the effective weight recomputed in the same pass; on oneDNN's
+   * element-wise kernels when given them (and both masks are set), else on {@link Ops}.
    */
-  void momentumStep(INDArray trainable, INDArray velocity, double lr, double momentum) {
-    Ops.momentumStep(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+  void momentumStep(
+      INDArray trainable,
+      INDArray velocity,
+      double lr,
+      double momentum,
+      MaskedMomentumStep onOneDnn) {
+    if (onOneDnn != null && trainable != null && activeMask != null) {
+      onOneDnn.step(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+    } else {
+      Ops.momentumStep(weight, grad, trainable, velocity, lr, momentum, effective, activeMask);
+    }
     effectiveVersion++;
   }
 

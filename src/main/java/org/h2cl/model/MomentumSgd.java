@@ -1,6 +1,7 @@
 package org.h2cl.model;
 
 import java.util.List;
+import org.h2cl.model.onednn.MaskedMomentumStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class MomentumSgd {
   private final ResNet18 net;
   private final INDArray[] convVelocity;
+  private final MaskedMomentumStep[] onOneDnn;
   private final INDArray[] gammaVelocity;
   private final INDArray[] betaVelocity;
   private final INDArray headWeightVelocity;
@@ -25,8 +27,14 @@ public final class MomentumSgd {
     this.net = net;
     List<ConvLayer> convs = net.convs();
     convVelocity = new INDArray[convs.size()];
+    onOneDnn = new MaskedMomentumStep[convs.size()];
     for (int i = 0; i < convVelocity.length; i++) {
       convVelocity[i] = Nd4j.zeros(net.dataType, convs.get(i).weight.shape());
+      if (net.kernels() == Kernels.ONEDNN) {
+        // The network runs on oneDNN, so its element-wise kernels are there and faster than the
+        // Java loop for the conv layers' millions of weights (the small BN and head arrays stay).
+        onOneDnn[i] = new MaskedMomentumStep(convs.get(i).size());
+      }
     }
     int[] ch = net.bnChannels();
     gammaVelocity = new INDArray[ch.length];
@@ -66,7 +74,7 @@ public final class MomentumSgd {
   public void step(Head head, BnBank bank) {
     List<ConvLayer> convs = net.convs();
     for (int i = 0; i < convs.size(); i++) {
-      convs.get(i).momentumStep(trainable[i], convVelocity[i], lr, momentum);
+      convs.get(i).momentumStep(trainable[i], convVelocity[i], lr, momentum, onOneDnn[i]);
     }
     List<BatchNormLayer> bns = net.batchNorms();
     for (int i = 0; i < bns.size(); i++) {

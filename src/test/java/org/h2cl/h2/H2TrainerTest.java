@@ -32,12 +32,18 @@ class H2TrainerTest {
     tasks = TaskDataLoader.load(settings(4).data(), new Configuration());
   }
 
-  /** Longer than the other tests' tiny runs: this one asserts that the tasks are learned. */
+  /**
+   * Longer than the other tests' tiny runs: this one asserts that the tasks are learned. With 150
+   * images per class and 8 epochs a task sometimes stayed near chance, and which one moved with
+   * float rounding (kernels, convolution algorithm): over 9 seeds at width 16 the mean ranged from
+   * 69 % to 96 %. With 300 images, 6 epochs and 2 of retraining the 5 seeds tried gave 98-99 %.
+   */
   static H2Settings settings(int width) {
     return tinySettings(
         dir,
-        "h2.train.epochs=8",
-        "h2.data.synthetic.train-per-class=150",
+        "h2.train.epochs=6",
+        "h2.retrain.epochs=2",
+        "h2.data.synthetic.train-per-class=300",
         "h2.model.base-width=" + width);
   }
 
@@ -102,13 +108,13 @@ class H2TrainerTest {
     assertTrue(a.kernels().startsWith(kernels), a.kernels());
 
     // §6: zero forgetting, and the tasks learned their two classes clearly above chance: 500 test
-    // images in all, so chance would give 50 % ± 2.2 %; 75 % is over 10 standard deviations above.
+    // images in all, so chance would give 50 % ± 2.2 %; 90 % is 18 standard deviations above.
     double mean = 0;
     for (TaskOutcome o : a.outcomes()) {
       assertEquals(o.accAfterTask(), o.accFinal(), "task " + o.task());
       mean += o.accFinal() / a.outcomes().size();
     }
-    assertTrue(mean > 75, "mean accuracy " + mean);
+    assertTrue(mean > 90, "mean accuracy " + mean);
 
     // §6 capacity: after task k, task k owns ≈ 0.25·0.75^(k−1) of every layer (ties and rounding
     // move this by a few weights; the smallest layer here has 3·4·9 = 108 weights).
@@ -131,12 +137,12 @@ class H2TrainerTest {
     assertEquals(
         List.of(
             "task 1",
-            "1 TRAIN x8",
-            "1 RETRAIN x1",
+            "1 TRAIN x6",
+            "1 RETRAIN x2",
             "task 2",
             "2 ASSOCIATE x2",
-            "2 TRAIN x8",
-            "2 RETRAIN x1"),
+            "2 TRAIN x6",
+            "2 RETRAIN x2"),
         recorder.events.subList(0, 7));
 
     // Same seed, same everything: accuracies, association draws and the final weights.

@@ -1,0 +1,103 @@
+package org.h2cl.model.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_0;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.binary;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The masked momentum-SGD step of one conv layer's weights as three fused element-wise oneDNN
+ * passes over the whole layer: v ← g·t + μ·v (multiply with an accumulating post-op), w ← w − lr·v
+ * (add with a scaled operand), eff ← w·a. The same arithmetic as {@link
+ * org.h2cl.model.Ops#momentumStep} bit for bit, ~1.5× faster than its one-pass Java loop here (the
+ * Java loop does not reach the memory bandwidth; BENCHMARKS.md).
+ */
+public final class MaskedMomentumStep {
+  private final engine engine = OneDnn.engine();
+  private final stream stream = new stream(engine);
+  private final memory.desc desc;
+  private final memory weight;
+  private final memory grad;
+  private final memory trainable;
+  private final memory velocity;
+  private final memory effective;
+  private final memory active;
+  private final Map<String, Calls> byRates = new HashMap<>();
+
+  /** The calls for one learning rate and momentum (they are constants of the primitives). */
+  private record Calls(Call velocity, Call weight, Call effective) {}
+
+  /** For parameter arrays of this many elements. */
+  public MaskedMomentumStep(long length) {
+    desc = OneDnn.desc(memory.format_tag.x, length);
+    weight = handle();
+    grad = handle();
+    trainable = handle();
+    velocity = handle();
+    effective = handle();
+    active = handle();
+  }
+
+  private memory handle() {
+    return new memory(desc, engine, (Pointer) null); // bound to the caller's arrays per step
+  }
+
+  /**
+   * One step; every array dense float32 of this step's length: weights w, gradient g (read only),
+   * trainable mask t, velocity v, effective weight eff and active mask a.
+   */
+  public void step(
+      INDArray w,
+      INDArray g,
+      INDArray t,
+      INDArray v,
+      double lr,
+      double mu,
+      INDArray eff,
+      INDArray a) {
+    weight.set_data_handle(OneDnn.address(w));
+    grad.set_data_handle(OneDnn.address(g));
+    trainable.set_data_handle(OneDnn.address(t));
+    velocity.set_data_handle(OneDnn.address(v));
+    effective.set_data_handle(OneDnn.address(eff));
+    active.set_data_handle(OneDnn.address(a));
+    Calls c = byRates.computeIfAbsent(lr + "/" + mu, k -> calls((float) lr, (float) mu));
+    c.velocity.run(stream);
+    c.weight.run(stream);
+    c.effective.run(stream);
+    stream._wait();
+  }
+
+  private Calls calls(float lr, float mu) {
+    primitive_attr accumulate = new primitive_attr();
+    post_ops sum = new post_ops();
+    sum.append_sum(mu, 0); // dst ← result + μ·dst
+    accumulate.set_post_ops(sum);
+    primitive_attr scaled = new primitive_attr();
+    scaled.set_scales(DNNL_ARG_SRC_1, 0, new float[] {-lr});
+    return new Calls(
+        binary(dnnl.algorithm.binary_mul, accumulate, grad, trainable, velocity),
+        binary(dnnl.algorithm.binary_add, scaled, weight, velocity, weight),
+        binary(dnnl.algorithm.binary_mul, new primitive_attr(), weight, active, effective));
+  }
+
+  private Call binary(
+      dnnl.algorithm alg, primitive_attr attr, memory src0, memory src1, memory dst) {
+    var pd = new binary.primitive_desc(new binary.desc(alg, desc, desc, desc), attr, engine);
+    return new Call(new binary(pd))
+        .bind(DNNL_ARG_SRC_0, src0)
+        .bind(DNNL_ARG_SRC_1, src1)
+        .bind(DNNL_ARG_DST, dst);
+  }
+}

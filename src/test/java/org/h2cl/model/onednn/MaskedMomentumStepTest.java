@@ -1,0 +1,52 @@
+package org.h2cl.model.onednn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.h2cl.model.Init;
+import org.h2cl.model.Ops;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** oneDNN's fused passes compute the masked momentum step exactly as Ops does. */
+class MaskedMomentumStepTest {
+
+  private static INDArray mask(SplittableRandom rng, int n, double threshold) {
+    return Init.uniform(rng, n, 1).gt(threshold).castTo(DataType.FLOAT);
+  }
+
+  @Test
+  void equalsTheOpsStepBitForBitAcrossPhases() {
+    int n = 100_003; // not a multiple of any vector width
+    SplittableRandom rng = new SplittableRandom(3);
+    INDArray w = Init.normal(rng, n, 1);
+    INDArray v = Init.normal(rng, n, 0.1);
+    INDArray t = mask(rng, n, 0.7);
+    INDArray a = mask(rng, n, -0.8);
+    INDArray eff = w.mul(a);
+    INDArray w2 = w.dup();
+    INDArray v2 = v.dup();
+    INDArray eff2 = eff.dup();
+    MaskedMomentumStep fused = new MaskedMomentumStep(n);
+    // Two phases with other rates, steps interleaved with new gradients.
+    double[][] rates = {{0.01, 0.9}, {0.01, 0.9}, {0.001, 0.9}, {0.05, 0.5}};
+    for (double[] r : rates) {
+      INDArray g = Init.normal(rng, n, 1);
+      INDArray gBefore = g.dup();
+      fused.step(w, g, t, v, r[0], r[1], eff, a);
+      Ops.momentumStep(w2, g, t, v2, r[0], r[1], eff2, a);
+      assertEquals(gBefore, g, "the gradient is left as it is");
+    }
+    System.out.println(
+        "DIFF v "
+            + v.sub(v2).amaxNumber()
+            + " w "
+            + w.sub(w2).amaxNumber()
+            + " eff "
+            + eff.sub(eff2).amaxNumber());
+    assertEquals(v2, v, "velocity");
+    assertEquals(w2, w, "weights");
+    assertEquals(eff2, eff, "effective weights");
+  }
+}
