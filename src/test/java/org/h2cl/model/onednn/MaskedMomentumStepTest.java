@@ -1,6 +1,7 @@
 package org.h2cl.model.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.h2cl.model.Init;
@@ -9,15 +10,21 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** oneDNN's fused passes compute the masked momentum step exactly as Ops does. */
+/** oneDNN's fused passes compute the masked momentum step as Ops does, up to float rounding. */
 class MaskedMomentumStepTest {
 
   private static INDArray mask(SplittableRandom rng, int n, double threshold) {
     return Init.uniform(rng, n, 1).gt(threshold).castTo(DataType.FLOAT);
   }
 
+  private static void assertClose(INDArray expected, INDArray actual, String what) {
+    double diff = actual.sub(expected).amaxNumber().doubleValue();
+    double scale = expected.amaxNumber().doubleValue();
+    assertTrue(diff <= 4 * Math.ulp((float) scale), what + " differ by " + diff);
+  }
+
   @Test
-  void equalsTheOpsStepBitForBitAcrossPhases() {
+  void equalsTheOpsStepUpToRoundingAcrossPhases() {
     int n = 100_003; // not a multiple of any vector width
     SplittableRandom rng = new SplittableRandom(3);
     INDArray w = Init.normal(rng, n, 1);
@@ -38,15 +45,10 @@ class MaskedMomentumStepTest {
       Ops.momentumStep(w2, g, t, v2, r[0], r[1], eff2, a);
       assertEquals(gBefore, g, "the gradient is left as it is");
     }
-    System.out.println(
-        "DIFF v "
-            + v.sub(v2).amaxNumber()
-            + " w "
-            + w.sub(w2).amaxNumber()
-            + " eff "
-            + eff.sub(eff2).amaxNumber());
-    assertEquals(v2, v, "velocity");
-    assertEquals(w2, w, "weights");
-    assertEquals(eff2, eff, "effective weights");
+    // oneDNN fuses multiply and add (one rounding instead of two): a few ulps at most.
+    assertClose(v2, v, "velocity");
+    assertClose(w2, w, "weights");
+    assertClose(eff2, eff, "effective weights");
+    assertEquals(0.0, eff.mul(a.rsub(1)).amaxNumber().doubleValue(), "inactive weights stay 0");
   }
 }
