@@ -35,6 +35,7 @@ import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
 import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.Kernels;
+import org.h2cl.model.onednn.OneDnnTrunk;
 
 /**
  * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties {@code
@@ -243,10 +244,12 @@ public final class SettingsLoader {
 
     if (compute.kernels() == Kernels.ONEDNN
         && r.ok("h2.compute.kernels", "h2.model.base-width")
-        && model.baseWidth() % 16 != 0) {
+        && model.baseWidth() % OneDnnTrunk.CHANNEL_BLOCK != 0) {
       r.problem(
           "h2.compute.kernels",
-          "onednn needs h2.model.base-width to be a multiple of 16, got "
+          "onednn needs h2.model.base-width to be a multiple of "
+              + OneDnnTrunk.CHANNEL_BLOCK
+              + ", got "
               + model.baseWidth()
               + " (or use auto, which takes libnd4j for such widths)");
     }

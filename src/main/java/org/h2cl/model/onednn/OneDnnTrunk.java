@@ -40,10 +40,18 @@ public final class OneDnnTrunk implements Trunk {
     this.stream = new stream(ctx.engine);
   }
 
+  /**
+   * Channels per block of the activation layout ({@link Plan#LAYOUT}): the base width must be a
+   * multiple of it.
+   */
+  public static final int CHANNEL_BLOCK = 16;
+
   /** Why this trunk cannot run a network of this base width, or null when it can. */
   public static String unusableReason(int baseWidth) {
-    if (baseWidth % 16 != 0) {
-      return "the oneDNN trunk needs h2.model.base-width to be a multiple of 16 (got "
+    if (baseWidth % CHANNEL_BLOCK != 0) {
+      return "the oneDNN trunk needs h2.model.base-width to be a multiple of "
+          + CHANNEL_BLOCK
+          + " (got "
           + baseWidth
           + "): oneDNN 2.5.2's kernels for padded channels are slow or wrong";
     }
