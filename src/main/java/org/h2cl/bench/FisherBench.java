@@ -67,7 +67,7 @@ final class FisherBench {
         new Json()
             .put("bench", "fisher")
             .put("impl", "h2cl")
-            .put("kernels", f.net.describeKernels())
+            .put("kernels", f.net.backend().describe())
             .put("width", width)
             .put("batch", 1)
             .put("threads", threads)

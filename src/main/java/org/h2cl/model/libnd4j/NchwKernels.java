@@ -1,8 +1,9 @@
-package org.h2cl.model;
+package org.h2cl.model.libnd4j;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.h2cl.model.NdArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -16,7 +17,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * {@link Ops} falls back to libnd4j otherwise.
  */
 final class NchwKernels {
-  private static final boolean CPU = Ops.isCpuBackend();
+  private static final boolean CPU = NdArrays.cpuBackend();
 
   private NchwKernels() {}
 
@@ -33,7 +34,7 @@ final class NchwKernels {
       if (a.dataType() != t
           || a.offset() != 0
           || a.ordering() != 'c'
-          || !Ops.denseRowMajor(a)
+          || !NdArrays.denseRowMajor(a)
           || a.data().length() < a.length()) {
         return false;
       }

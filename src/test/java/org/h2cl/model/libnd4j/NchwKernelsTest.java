@@ -1,8 +1,9 @@
-package org.h2cl.model;
+package org.h2cl.model.libnd4j;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.h2cl.model.Init;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
