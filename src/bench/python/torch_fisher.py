@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer of `submit/bench.sh fisher`: one H^2 Fisher estimate (H2-SPEC §5.3) — N single-image
+"""PyTorch peer of `submit/bench.sh fisher`: one H^2 Fisher estimate (docs/ALGORITHM.md §5.3) — N single-image
 forward/backward passes with BatchNorm in inference mode, each conv weight's squared gradient added to
 a running sum — on the ResNet-18 of torch_step.py (a verbatim copy of /work/shared/bench/torch_step.py)
 in the same ownership state (75 % earlier tasks, 10 % free and held at zero).

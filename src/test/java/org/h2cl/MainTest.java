@@ -67,7 +67,7 @@ class MainTest {
             "--verbose",
             "redrawn in place on a terminal",
             "conf/paper.conf",
-            "The paper's experiment (H2-SPEC): real CIFAR-10, ten runs.",
+            "The paper's experiment (docs/ALGORITHM.md): real CIFAR-10, ten runs.",
             "conf/quickstart.conf",
             "reference.conf",
             "docs/OUTPUT.md",

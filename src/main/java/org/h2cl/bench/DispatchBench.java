@@ -3,7 +3,7 @@ package org.h2cl.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.h2cl.model.Kernels;
-import org.h2cl.model.Ops;
+import org.h2cl.model.libnd4j.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;

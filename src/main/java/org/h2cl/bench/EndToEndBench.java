@@ -2,6 +2,7 @@ package org.h2cl.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
@@ -55,17 +56,9 @@ final class EndToEndBench {
       TrainingListener stopAfterFirstEpoch =
           new TrainingListener() {
             @Override
-            public void epochEnded(
-                int seed,
-                int task,
-                Phase phase,
-                int epoch,
-                int epochs,
-                double loss,
-                double accuracy,
-                double secs) {
-              if (phase == Phase.TRAIN) {
-                seconds[0] = secs;
+            public void epochEnded(EpochEnd e) {
+              if (e.phase() == Phase.TRAIN) {
+                seconds[0] = e.seconds();
                 throw new StopRun();
               }
             }
@@ -85,9 +78,9 @@ final class EndToEndBench {
               .put("threads", threads)
               .put(
                   "kernels",
-                  o.kernels()
-                      .resolve(DataType.FLOAT, s.model().baseWidth())
-                      .describe(o.convAlgorithm()))
+                  Backends.choose(
+                          o.kernels(), DataType.FLOAT, s.model().baseWidth(), o.convAlgorithm())
+                      .describe())
               .put("images", images)
               .put("seconds", seconds[0])
               .put("images_per_s", images / seconds[0]));

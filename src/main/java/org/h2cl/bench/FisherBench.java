@@ -10,9 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One Fisher estimate as H2Trainer makes it (H2-SPEC §5.3): {@code --samples} (30) single-image
- * forward/backward passes with BN in inference mode, each conv layer's squared gradient added to a
- * per-layer sum. Reports the median wall time of {@code --repeats} estimates.
+ * One Fisher estimate as H2Trainer makes it (docs/ALGORITHM.md §5.3): {@code --samples} (30)
+ * single-image forward/backward passes with BN in inference mode, each conv layer's squared
+ * gradient added to a per-layer sum. Reports the median wall time of {@code --repeats} estimates.
  */
 final class FisherBench {
   private FisherBench() {}
@@ -67,7 +67,7 @@ final class FisherBench {
         new Json()
             .put("bench", "fisher")
             .put("impl", "h2cl")
-            .put("kernels", f.net.describeKernels())
+            .put("kernels", f.net.backend().describe())
             .put("width", width)
             .put("batch", 1)
             .put("threads", threads)

@@ -2,6 +2,7 @@ package org.h2cl.bench;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.h2cl.compute.Backends;
 import org.h2cl.model.BnBank;
 import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.ConvLayer;
@@ -37,7 +38,7 @@ final class H2StepFixture {
 
   H2StepFixture(int width, int batch, long seed, Kernels kernels, ConvAlgorithm algorithm) {
     SplittableRandom rng = new SplittableRandom(seed);
-    net = new ResNet18(width, false, 2, DataType.FLOAT, kernels, algorithm);
+    net = Backends.network(width, false, 2, DataType.FLOAT, kernels, algorithm);
     net.initialiseConvs(rng);
     List<ConvLayer> convs = net.convs();
     active = new INDArray[convs.size()];

@@ -3,9 +3,12 @@ package org.h2cl.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
+import org.h2cl.compute.Backends;
+import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.ConvLayer;
-import org.h2cl.model.Ops;
+import org.h2cl.model.Kernels;
 import org.h2cl.model.ResNet18;
+import org.h2cl.model.libnd4j.Ops;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +27,8 @@ final class LayerProfileBench {
     int batch = o.integer("batch", 128);
     int repeats = o.integer("repeats", 5);
     String only = o.string("layer", "");
-    ResNet18 net = new ResNet18(width, false, 2);
+    ResNet18 net =
+        Backends.network(width, false, 2, DataType.FLOAT, Kernels.LIBND4J, ConvAlgorithm.DIRECT);
     List<ConvLayer> convs = net.convs();
     int[] inSize = inputSizes(convs);
     for (int l = 0; l < convs.size(); l++) {

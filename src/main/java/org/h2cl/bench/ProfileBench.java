@@ -27,7 +27,7 @@ final class ProfileBench {
     System.out.println(
         new Json()
             .put("bench", "profile")
-            .put("kernels", f.net.describeKernels())
+            .put("kernels", f.net.backend().describe())
             .put("width", width)
             .put("batch", batch)
             .put("threads", threads)

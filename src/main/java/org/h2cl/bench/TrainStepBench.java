@@ -45,7 +45,7 @@ final class TrainStepBench {
         new Json()
             .put("bench", "train_step")
             .put("impl", "h2cl")
-            .put("kernels", f.net.describeKernels())
+            .put("kernels", f.net.backend().describe())
             .put("width", width)
             .put("batch", batch)
             .put("threads", threads)

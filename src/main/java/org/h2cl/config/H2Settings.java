@@ -85,7 +85,8 @@ public record H2Settings(
       implements Serializable {
 
     /**
-     * S = selection-fraction x train epochs, kept fractional as the reference does (H2-SPEC §5.3).
+     * S = selection-fraction x train epochs, kept fractional as the reference does
+     * (docs/ALGORITHM.md §5.3).
      */
     public double selectionEpochs(int trainEpochs) {
       return selectionFraction * trainEpochs;

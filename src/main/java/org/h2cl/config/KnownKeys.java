@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /** Compares a config with reference.conf: unknown keys (with a suggestion), replaced sections. */
 final class KnownKeys {
@@ -100,7 +101,7 @@ final class KnownKeys {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      int d = editDistance(unknown, k);
+      int d = LevenshteinDistance.getDefaultInstance().apply(unknown, k);
       if (d < bestDistance) {
         best = k;
         bestDistance = d;
@@ -120,24 +121,5 @@ final class KnownKeys {
   private static String lastSegment(String path) {
     List<String> parts = ConfigUtil.splitPath(path);
     return parts.get(parts.size() - 1);
-  }
-
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

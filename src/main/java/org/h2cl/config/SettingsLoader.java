@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings.AssociationSettings;
 import org.h2cl.config.H2Settings.CheckpointSettings;
 import org.h2cl.config.H2Settings.ComputeSettings;
@@ -35,7 +36,6 @@ import org.h2cl.config.H2Settings.SparkSettings;
 import org.h2cl.config.H2Settings.TrainSettings;
 import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.Kernels;
-import org.h2cl.model.onednn.OneDnnTrunk;
 
 /**
  * Builds the validated {@link H2Settings} of a run. Layers, highest first: system properties {@code
@@ -242,16 +242,9 @@ public final class SettingsLoader {
             r.choice("h2.compute.kernels", Kernels.class),
             r.choice("h2.compute.conv-algorithm", ConvAlgorithm.class));
 
-    if (compute.kernels() == Kernels.ONEDNN
-        && r.ok("h2.compute.kernels", "h2.model.base-width")
-        && model.baseWidth() % OneDnnTrunk.CHANNEL_BLOCK != 0) {
-      r.problem(
-          "h2.compute.kernels",
-          "onednn needs h2.model.base-width to be a multiple of "
-              + OneDnnTrunk.CHANNEL_BLOCK
-              + ", got "
-              + model.baseWidth()
-              + " (or use auto, which takes libnd4j for such widths)");
+    String kernelsProblem = Backends.settingsProblem(compute.kernels(), model.baseWidth());
+    if (kernelsProblem != null && r.ok("h2.compute.kernels", "h2.model.base-width")) {
+      r.problem("h2.compute.kernels", kernelsProblem);
     }
 
     OutputSettings output =

@@ -3,9 +3,10 @@ package org.h2cl.data;
 import java.util.Arrays;
 
 /**
- * The image transforms of H2-SPEC §1, from file bytes to floats: scale to [0,1] and normalise per
- * channel, with or without the training augmentation (flip, pad-and-crop). Lookup tables map each
- * byte to its float, so converting an image allocates nothing and computes nothing per pixel.
+ * The image transforms of docs/ALGORITHM.md §1, from file bytes to floats: scale to [0,1] and
+ * normalise per channel, with or without the training augmentation (flip, pad-and-crop). Lookup
+ * tables map each byte to its float, so converting an image allocates nothing and computes nothing
+ * per pixel.
  */
 public final class CifarTransforms {
 
@@ -48,8 +49,8 @@ public final class CifarTransforms {
   }
 
   /**
-   * The Fisher input (H2-SPEC §5.3): image {@code index} scaled to [0,1], not normalised, not
-   * augmented, written as 3072 CHW floats at {@code out[offset]}.
+   * The Fisher input (docs/ALGORITHM.md §5.3): image {@code index} scaled to [0,1], not normalised,
+   * not augmented, written as 3072 CHW floats at {@code out[offset]}.
    */
   public static void scaledOnly(CifarImages images, int index, float[] out, int offset) {
     byte[] pixels = images.pixels();

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.h2cl.config.H2Settings.DataSettings;
 
-/** Cuts CIFAR-10 into tasks of consecutive classes, in class order (H2-SPEC §1). */
+/** Cuts CIFAR-10 into tasks of consecutive classes, in class order (docs/ALGORITHM.md §1). */
 public final class SplitCifar {
 
   private SplitCifar() {}

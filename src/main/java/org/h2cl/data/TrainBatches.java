@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Training mini-batches of one task: a fresh shuffle each epoch, the training augmentation per
- * image, the last partial batch kept (H2-SPEC §1). All randomness comes from the epoch's rng: first
- * the Fisher-Yates shuffle, then per image, in batch order: flip ({@code nextDouble() < 0.5}), crop
- * row offset ({@code nextInt(9)}), crop column offset ({@code nextInt(9)}).
+ * image, the last partial batch kept (docs/ALGORITHM.md §1). All randomness comes from the epoch's
+ * rng: first the Fisher-Yates shuffle, then per image, in batch order: flip ({@code nextDouble() <
+ * 0.5}), crop row offset ({@code nextInt(9)}), crop column offset ({@code nextInt(9)}).
  */
 public final class TrainBatches {
 

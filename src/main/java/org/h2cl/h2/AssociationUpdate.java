@@ -1,8 +1,8 @@
 package org.h2cl.h2;
 
 /**
- * The task-association update of H2-SPEC §5.2: per earlier task k, g_k = Σ w·∂L/∂w over the weights
- * task k owns, and p_k ← p_k − lr·g_k.
+ * The task-association update of docs/ALGORITHM.md §5.2: per earlier task k, g_k = Σ w·∂L/∂w over
+ * the weights task k owns, and p_k ← p_k − lr·g_k.
  *
  * <p>Per optimizer step the caller zeroes {@code sums}, calls {@link #accumulate} once per maskable
  * layer, then {@link #step}.

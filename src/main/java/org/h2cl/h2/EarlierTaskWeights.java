@@ -4,9 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Σ w·∂L/∂w over the weights of each earlier task (H2-SPEC §5.2), computed on the device. Earlier
- * tasks' weights are frozen during association, so W ⊙ [owner == k] is built once per phase and
- * each step costs one dot product per layer and task — the same sums as {@link
+ * Σ w·∂L/∂w over the weights of each earlier task (docs/ALGORITHM.md §5.2), computed on the device.
+ * Earlier tasks' weights are frozen during association, so W ⊙ [owner == k] is built once per phase
+ * and each step costs one dot product per layer and task — the same sums as {@link
  * AssociationUpdate#accumulate}, without copying gradients to the JVM.
  */
 final class EarlierTaskWeights {

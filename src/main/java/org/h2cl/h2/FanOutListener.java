@@ -12,36 +12,28 @@ final class FanOutListener implements TrainingListener {
   }
 
   @Override
-  public void seedStarted(int seed, int tasks, int resumedFromTask) {
-    listeners.forEach(l -> l.seedStarted(seed, tasks, resumedFromTask));
+  public void seedStarted(SeedStart e) {
+    listeners.forEach(l -> l.seedStarted(e));
   }
 
   @Override
-  public void taskStarted(int seed, int task) {
-    listeners.forEach(l -> l.taskStarted(seed, task));
+  public void taskStarted(TaskStart e) {
+    listeners.forEach(l -> l.taskStarted(e));
   }
 
   @Override
-  public void phaseStarted(int seed, int task, Phase phase, int epochs) {
-    listeners.forEach(l -> l.phaseStarted(seed, task, phase, epochs));
+  public void phaseStarted(PhaseStart e) {
+    listeners.forEach(l -> l.phaseStarted(e));
   }
 
   @Override
-  public void epochEnded(
-      int seed,
-      int task,
-      Phase phase,
-      int epoch,
-      int epochs,
-      double loss,
-      double accuracy,
-      double seconds) {
-    listeners.forEach(l -> l.epochEnded(seed, task, phase, epoch, epochs, loss, accuracy, seconds));
+  public void epochEnded(EpochEnd e) {
+    listeners.forEach(l -> l.epochEnded(e));
   }
 
   @Override
-  public void taskEnded(int seed, TaskOutcome outcome) {
-    listeners.forEach(l -> l.taskEnded(seed, outcome));
+  public void taskEnded(TaskEnd e) {
+    listeners.forEach(l -> l.taskEnded(e));
   }
 
   @Override

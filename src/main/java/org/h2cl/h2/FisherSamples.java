@@ -5,7 +5,7 @@ import org.h2cl.data.Batch;
 import org.h2cl.data.CifarImages;
 import org.h2cl.data.CifarTransforms;
 
-/** The single raw training images a Fisher estimate looks at (H2-SPEC §5.3). */
+/** The single raw training images a Fisher estimate looks at (docs/ALGORITHM.md §5.3). */
 final class FisherSamples {
   private FisherSamples() {}
 

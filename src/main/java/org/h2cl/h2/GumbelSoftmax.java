@@ -3,8 +3,8 @@ package org.h2cl.h2;
 import java.util.SplittableRandom;
 
 /**
- * The Gumbel-softmax draw that turns association logits p into π (H2-SPEC §5.2): π = softmax((p +
- * G)/τ), G_k = −log(−log U_k), U_k ~ Uniform(0, 1).
+ * The Gumbel-softmax draw that turns association logits p into π (docs/ALGORITHM.md §5.2): π =
+ * softmax((p + G)/τ), G_k = −log(−log U_k), U_k ~ Uniform(0, 1).
  */
 public final class GumbelSoftmax {
   private GumbelSoftmax() {}

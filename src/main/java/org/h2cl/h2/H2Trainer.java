@@ -1,14 +1,19 @@
 package org.h2cl.h2;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings;
 import org.h2cl.data.Batch;
 import org.h2cl.data.EvalBatches;
 import org.h2cl.data.TaskData;
 import org.h2cl.data.TrainBatches;
 import org.h2cl.h2.Rngs.Purpose;
+import org.h2cl.h2.TrainingListener.EpochEnd;
+import org.h2cl.h2.TrainingListener.PhaseStart;
+import org.h2cl.h2.TrainingListener.TaskStart;
 import org.h2cl.model.BnBank;
 import org.h2cl.model.ConvLayer;
 import org.h2cl.model.Head;
@@ -21,9 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains one seed through the tasks of Split CIFAR-10 with H². {@link #runTask} reads as H2-SPEC §4
- * (task 1) and §5 (tasks ≥ 2); the phases below it follow the spec's numbered steps. The network's
- * conv weights exist once; {@link Ownership} decides per phase which of them count and which move.
+ * Trains one seed through the tasks of Split CIFAR-10 with H². {@link #runTask} reads as
+ * docs/ALGORITHM.md §4 (task 1) and §5 (tasks ≥ 2); the phases below it follow the numbered steps
+ * there. The network's conv weights exist once; {@link Ownership} decides per phase which of them
+ * count ({@link #activate}) and which move ({@link #allowTraining}).
  */
 public final class H2Trainer {
   private final H2Settings settings;
@@ -50,7 +56,7 @@ public final class H2Trainer {
     this.seed = seed;
     this.listener = listener;
     net =
-        new ResNet18(
+        Backends.network(
             settings.model().baseWidth(),
             settings.model().stemRelu(),
             settings.data().classesPerTask(),
@@ -71,15 +77,11 @@ public final class H2Trainer {
   }
 
   /**
-   * What computes the network, for the results' provenance (see {@link ResNet18#describeKernels}).
+   * What computes the network, for the results' provenance (see {@link
+   * org.h2cl.model.Backend#describe}).
    */
   public String kernels() {
-    return net.describeKernels();
-  }
-
-  /** Per conv layer, the fraction of its weights that task t owns. */
-  public double[] ownedFractionPerLayer(int t) {
-    return ownership.ownedFractionPerLayer(t);
+    return net.backend().describe();
   }
 
   /** Number of BatchNorm layers (each task's bank has one entry per layer). */
@@ -87,15 +89,10 @@ public final class H2Trainer {
     return net.bnChannels().length;
   }
 
-  /** Tasks finished so far (restored ones included). */
-  public int finishedTasks() {
-    return outcomes.size();
-  }
-
-  /** One task, H2-SPEC §4 for t = 1 and §5 for t ≥ 2. */
+  /** One task, docs/ALGORITHM.md §4 for t = 1 and §5 for t ≥ 2. */
   public TaskOutcome runTask(int t) {
     long start = System.nanoTime();
-    listener.taskStarted(seed, t);
+    listener.taskStarted(new TaskStart(seed, t));
     TaskData data = tasks.get(t - 1);
     H2Settings.ReuseSettings reuse = settings.reuse();
     double s = reuse.selectionEpochs(settings.train().epochs());
@@ -132,7 +129,6 @@ public final class H2Trainer {
         new TaskOutcome(
             t,
             accuracy,
-            Double.NaN,
             ownership.ownedFraction(t),
             t == 1 ? 0 : ownership.reusedFraction(t),
             pi,
@@ -146,8 +142,8 @@ public final class H2Trainer {
    * §6: every task again with the final weights. Its accuracy must equal the one measured right
    * after it trained (zero forgetting by construction); anything else stops the seed.
    */
-  public List<TaskOutcome> evaluateAll() {
-    List<TaskOutcome> done = new ArrayList<>();
+  public List<TaskResult> evaluateAll() {
+    List<TaskResult> done = new ArrayList<>();
     for (TaskOutcome o : outcomes) {
       double accFinal = evaluate(o.task());
       if (Double.compare(accFinal, o.accAfterTask()) != 0) {
@@ -161,16 +157,7 @@ public final class H2Trainer {
                 + accFinal
                 + " % after the last task");
       }
-      done.add(
-          new TaskOutcome(
-              o.task(),
-              o.accAfterTask(),
-              accFinal,
-              o.ownedFraction(),
-              o.reusedFraction(),
-              o.association(),
-              o.associationLogits(),
-              o.trainSeconds()));
+      done.add(new TaskResult(o, accFinal));
     }
     return done;
   }
@@ -181,27 +168,7 @@ public final class H2Trainer {
 
   /** The state after the last finished task, for a checkpoint. */
   public TrainerSnapshot snapshot() {
-    List<ConvLayer> convs = net.convs();
-    float[][] weights = new float[convs.size()][];
-    for (int l = 0; l < weights.length; l++) {
-      weights[l] = convs.get(l).weight.data().asFloat();
-    }
-    List<TrainerSnapshot.HeadArrays> h = new ArrayList<>();
-    for (Head head : heads) {
-      h.add(
-          new TrainerSnapshot.HeadArrays(head.weight.data().asFloat(), head.bias.data().asFloat()));
-    }
-    List<TrainerSnapshot.BankArrays> b = new ArrayList<>();
-    for (BnBank bank : banks) {
-      b.add(
-          new TrainerSnapshot.BankArrays(
-              floats(bank.gamma),
-              floats(bank.beta),
-              floats(bank.runningMean),
-              floats(bank.runningVar)));
-    }
-    return new TrainerSnapshot(
-        weights, ownership.export(), h, b, List.copyOf(outcomes), List.copyOf(accuracyMatrix));
+    return SeedCheckpoint.snapshot(net, ownership, heads, banks, outcomes, accuracyMatrix);
   }
 
   /**
@@ -212,82 +179,20 @@ public final class H2Trainer {
     if (!outcomes.isEmpty()) {
       throw new IllegalStateException("restore is only allowed before the first task");
     }
-    List<ConvLayer> convs = net.convs();
-    int tasksDone = snap.finishedTasks();
-    if (snap.convWeights().length != convs.size()
-        || snap.heads().size() != tasksDone
-        || snap.banks().size() != tasksDone
-        || tasksDone > tasks.size()) {
-      throw new IllegalArgumentException(
-          "checkpoint does not fit this network: "
-              + snap.convWeights().length
-              + " conv layers, "
-              + snap.heads().size()
-              + " heads, "
-              + snap.banks().size()
-              + " BN banks, "
-              + tasksDone
-              + " finished tasks");
-    }
-    Ownership restored = Ownership.restore(net.convSizes(), snap.ownership());
-    if (restored.lastFinished() != tasksDone) {
-      throw new IllegalArgumentException(
-          "checkpoint ownership says "
-              + restored.lastFinished()
-              + " finished tasks, results say "
-              + tasksDone);
-    }
-    for (int l = 0; l < convs.size(); l++) {
-      load(convs.get(l).weight, snap.convWeights()[l], convs.get(l).name);
-    }
-    for (int k = 0; k < tasksDone; k++) {
-      Head head = net.newHead(tasks.get(k).classes(), new SplittableRandom(0));
-      load(head.weight, snap.heads().get(k).weight(), "head " + (k + 1));
-      load(head.bias, snap.heads().get(k).bias(), "head bias " + (k + 1));
-      BnBank bank = net.newBank();
-      TrainerSnapshot.BankArrays a = snap.banks().get(k);
-      for (int i = 0; i < bank.size(); i++) {
-        load(bank.gamma[i], a.gamma()[i], "bn gamma");
-        load(bank.beta[i], a.beta()[i], "bn beta");
-        load(bank.runningMean[i], a.runningMean()[i], "bn running mean");
-        load(bank.runningVar[i], a.runningVar()[i], "bn running var");
-      }
-      heads.add(head);
-      banks.add(bank);
-    }
-    ownership = restored;
+    SeedCheckpoint.Restored restored = SeedCheckpoint.restore(snap, net, tasks);
+    ownership = restored.ownership();
+    heads.addAll(restored.heads());
+    banks.addAll(restored.banks());
     outcomes.addAll(snap.outcomes());
     accuracyMatrix.addAll(snap.accuracyMatrix());
-    net.refreshWeights();
-  }
-
-  private static float[][] floats(INDArray[] arrays) {
-    float[][] f = new float[arrays.length][];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = arrays[i].data().asFloat();
-    }
-    return f;
-  }
-
-  private static void load(INDArray target, float[] values, String what) {
-    if (values == null || values.length != target.length()) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + what
-              + " has "
-              + (values == null ? 0 : values.length)
-              + " values, expected "
-              + target.length());
-    }
-    target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
   }
 
   // ---- phases ----
 
   /** §4.2: task 1 trains every weight it owns (all of them). */
   private void train(TaskData data, Head head, BnBank bank) {
-    setMasks(activeMask, ownership.trainableMask(1));
-    setMasks(trainableMask, ownership.trainableMask(1));
+    activate(ownership.trainableMask(1));
+    allowTraining(ownership.trainableMask(1));
     H2Settings.TrainSettings tr = settings.train();
     SplittableRandom shuffle = Rngs.of(seed, 1, Purpose.TRAIN_SHUFFLE);
     sgd.startPhase(tr.lr(), tr.momentum(), trainableMask);
@@ -309,13 +214,13 @@ public final class H2Trainer {
     reinitialiseOwnWeights(t, Rngs.of(seed, t, Purpose.ASSOCIATION_REINIT));
     Head scratchHead = head.copy();
     BnBank scratchBank = bank.copy();
-    setMasks(activeMask, ownership.nonFreeMask());
-    setMasks(trainableMask, ownership.trainableMask(t));
+    activate(ownership.nonFreeMask());
+    allowTraining(ownership.trainableMask(t));
 
     EarlierTaskWeights earlier = new EarlierTaskWeights(weights(), ownership.owners(), t);
-    INDArray[] grads = net.convs().stream().map(c -> c.grad).toArray(INDArray[]::new);
+    INDArray[] grads = convGradients();
     double[] p = new double[t - 1];
-    java.util.Arrays.fill(p, 1.0);
+    Arrays.fill(p, 1.0);
     double[] sums = new double[t - 1];
     SplittableRandom shuffle = Rngs.of(seed, t, Purpose.ASSOCIATION_SHUFFLE);
     sgd.startPhase(as.lr(), settings.train().momentum(), trainableMask);
@@ -349,7 +254,7 @@ public final class H2Trainer {
     for (int l = 0; l < sizes.length; l++) {
       counters[l] = new short[sizes[l]];
     }
-    setMasks(trainableMask, ownership.trainableMask(t));
+    allowTraining(ownership.trainableMask(t));
     SplittableRandom shuffle = Rngs.of(seed, t, Purpose.TRAIN_SHUFFLE);
     SplittableRandom fisherOrder = Rngs.of(seed, t, Purpose.FISHER_ORDER);
     sgd.startPhase(tr.lr(), tr.momentum(), trainableMask);
@@ -359,8 +264,7 @@ public final class H2Trainer {
         double std = ReuseSelection.fisherStd(fisher);
         ReuseSelection.count(fisher, ownership.owners(), t, pi, reuse.threshold(), std, counters);
       }
-      setMasks(
-          activeMask,
+      activate(
           ownership.selectionEpochMask(
               t, counters, e, s, reuse.counterDivisor(), reuse.switchOffAtS()));
       runEpoch(t, Phase.TRAIN, e, tr.epochs(), data, head, bank, shuffle, null);
@@ -369,37 +273,25 @@ public final class H2Trainer {
   }
 
   /**
-   * §5.3's Fisher estimate: BN in inference mode, every non-free weight active, single raw images
-   * (scaled to [0,1], not augmented, not normalised — the reference swaps its transform out); F =
-   * mean over the samples of (∂NLL/∂w)².
+   * §5.3's Fisher estimate ({@link FisherInformation}): BN in inference mode, every non-free weight
+   * active, single raw images (scaled to [0,1], not augmented, not normalised — the reference swaps
+   * its transform out).
    */
   private float[][] estimateFisher(TaskData data, Head head, BnBank bank, SplittableRandom order) {
-    setMasks(activeMask, ownership.nonFreeMask());
+    activate(ownership.nonFreeMask());
     net.use(head, bank);
-    List<ConvLayer> convs = net.convs();
-    INDArray[] sum = new INDArray[convs.size()];
-    for (int l = 0; l < sum.length; l++) {
-      sum[l] = Nd4j.zeros(net.dataType, convs.get(l).weight.shape());
-    }
     int n = Math.min(settings.reuse().fisherSamples(), data.train().size());
-    int[] picks = FisherSamples.draw(data.train().size(), n, order);
     Batch one = new Batch(1);
-    for (int index : picks) {
-      FisherSamples.fill(data.train(), index, one);
-      INDArray z = net.forward(inputs.of(one), false);
-      SoftmaxCrossEntropy.lossAndGradient(z, one.y, inputs.gradLogits(1, z));
-      net.backward(inputs.gradLogits(1, z));
-      for (int l = 0; l < sum.length; l++) {
-        INDArray g = convs.get(l).grad;
-        g.muli(g);
-        sum[l].addi(g);
-      }
-    }
-    float[][] fisher = new float[sum.length][];
-    for (int l = 0; l < sum.length; l++) {
-      fisher[l] = sum[l].divi(n).data().asFloat();
-    }
-    return fisher;
+    return FisherInformation.estimate(
+        FisherSamples.draw(data.train().size(), n, order),
+        index -> {
+          FisherSamples.fill(data.train(), index, one);
+          INDArray z = net.forward(inputs.of(one), false);
+          INDArray gradLogits = inputs.gradLogits(1, z);
+          SoftmaxCrossEntropy.lossAndGradient(z, one.y, gradLogits);
+          net.backward(gradLogits);
+        },
+        convGradients());
   }
 
   /** §4.3: free the smallest 75 % of task t's weights in every layer; freed weights become 0. */
@@ -419,8 +311,8 @@ public final class H2Trainer {
   /** §4.4 / §5.5: fine-tune what survived pruning, with task t's active set of §3. */
   private void retrain(int t, TaskData data, Head head, BnBank bank) {
     H2Settings.RetrainSettings rt = settings.retrain();
-    setMasks(activeMask, ownership.activeMask(t));
-    setMasks(trainableMask, ownership.trainableMask(t));
+    activate(ownership.activeMask(t));
+    allowTraining(ownership.trainableMask(t));
     SplittableRandom shuffle = Rngs.of(seed, t, Purpose.RETRAIN_SHUFFLE);
     sgd.startPhase(rt.lr(), settings.train().momentum(), trainableMask);
     for (int e = 0; e < rt.epochs(); e++) {
@@ -433,7 +325,7 @@ public final class H2Trainer {
    * mode.
    */
   private double evaluate(int k) {
-    setMasks(activeMask, ownership.activeMask(k));
+    activate(ownership.activeMask(k));
     net.use(heads.get(k - 1), banks.get(k - 1));
     EvalBatches batches = new EvalBatches(tasks.get(k - 1).test(), settings.train().batchSize());
     long correct = 0;
@@ -464,7 +356,7 @@ public final class H2Trainer {
       SplittableRandom shuffle,
       StepHook hook) {
     if (epoch == 0) {
-      listener.phaseStarted(seed, t, phase, epochs);
+      listener.phaseStarted(new PhaseStart(seed, t, phase, epochs));
     }
     long start = System.nanoTime();
     net.use(head, bank);
@@ -492,14 +384,15 @@ public final class H2Trainer {
           seed, t, phase, "loss is " + loss + " in epoch " + (epoch + 1) + " of " + epochs);
     }
     listener.epochEnded(
-        seed,
-        t,
-        phase,
-        epoch,
-        epochs,
-        loss,
-        100.0 * correct / seen,
-        (System.nanoTime() - start) / 1e9);
+        new EpochEnd(
+            seed,
+            t,
+            phase,
+            epoch,
+            epochs,
+            loss,
+            100.0 * correct / seen,
+            (System.nanoTime() - start) / 1e9));
   }
 
   // ---- weights and masks ----
@@ -522,13 +415,12 @@ public final class H2Trainer {
     return net.convs().stream().map(c -> c.weight).toArray(INDArray[]::new);
   }
 
+  private INDArray[] convGradients() {
+    return net.convs().stream().map(c -> c.grad).toArray(INDArray[]::new);
+  }
+
   private INDArray[] copyWeights() {
-    List<ConvLayer> convs = net.convs();
-    INDArray[] copy = new INDArray[convs.size()];
-    for (int l = 0; l < copy.length; l++) {
-      copy[l] = convs.get(l).weight.dup();
-    }
-    return copy;
+    return net.convs().stream().map(c -> c.weight.dup()).toArray(INDArray[]::new);
   }
 
   private void restoreWeights(INDArray[] saved) {
@@ -539,12 +431,20 @@ public final class H2Trainer {
     net.refreshWeights();
   }
 
-  private void setMasks(INDArray[] target, float[][] masks) {
+  /** The weights that count in the forward passes from now on (§3's active sets). */
+  private void activate(float[][] masks) {
+    fill(activeMask, masks);
+    net.setActiveMasks(activeMask);
+  }
+
+  /** The conv weights the optimizer may move in the next phase (the others keep their values). */
+  private void allowTraining(float[][] masks) {
+    fill(trainableMask, masks);
+  }
+
+  private static void fill(INDArray[] target, float[][] masks) {
     for (int l = 0; l < target.length; l++) {
       target[l].assign(Nd4j.createFromArray(masks[l]).reshape(target[l].shape()));
-    }
-    if (target == activeMask) {
-      net.setActiveMasks(activeMask);
     }
   }
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.h2cl.h2.OwnershipState.TaskReuse;
 
 /**
- * Which task owns every maskable weight, and which earlier weights each task reuses (H2-SPEC §3).
+ * Which task owns every maskable weight, and which earlier weights each task reuses
+ * (docs/ALGORITHM.md §3).
  *
  * <p>One task at a time moves through TRAINING → PRUNED → FINISHED:
  *

@@ -18,8 +18,8 @@ public record OwnershipState(int[] layerSizes, int lastFinished, byte[][] owner,
     implements Serializable {
 
   /**
-   * What task k ≥ 2 kept from training with selection (H2-SPEC §3, §5.3): a weight of an earlier
-   * task is reused by k iff its counter exceeds selectionEpochs / divisor.
+   * What task k ≥ 2 kept from training with selection (docs/ALGORITHM.md §3, §5.3): a weight of an
+   * earlier task is reused by k iff its counter exceeds selectionEpochs / divisor.
    *
    * @param counters reuse_k, per layer, per weight
    * @param selectionEpochs S, possibly fractional

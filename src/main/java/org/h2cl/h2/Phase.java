@@ -1,6 +1,6 @@
 package org.h2cl.h2;
 
-/** The phases of one task, in the order H2-SPEC §4-§5 runs them. */
+/** The phases of one task, in the order docs/ALGORITHM.md §4-§5 runs them. */
 public enum Phase {
   /** Task association on a scratch copy (tasks >= 2). */
   ASSOCIATE,

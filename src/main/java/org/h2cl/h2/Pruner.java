@@ -2,7 +2,7 @@ package org.h2cl.h2;
 
 import java.util.Arrays;
 
-/** Magnitude pruning of one task's weights in one layer (H2-SPEC §4.3). */
+/** Magnitude pruning of one task's weights in one layer (docs/ALGORITHM.md §4.3). */
 public final class Pruner {
   private Pruner() {}
 

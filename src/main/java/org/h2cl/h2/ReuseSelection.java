@@ -1,9 +1,9 @@
 package org.h2cl.h2;
 
 /**
- * Fisher-based selection of earlier tasks' weights while task t trains (H2-SPEC §5.3): the Fisher
- * spread σ, the per-epoch reuse counters, and which earlier weights are switched off in an epoch or
- * reused after training.
+ * Fisher-based selection of earlier tasks' weights while task t trains (docs/ALGORITHM.md §5.3):
+ * the Fisher spread σ, the per-epoch reuse counters, and which earlier weights are switched off in
+ * an epoch or reused after training.
  *
  * <p>Layers are indexed alike in every argument: {@code fisher[l][i]} belongs to the weight whose
  * owner is {@code owner[l][i]}.

@@ -4,8 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Every random draw of a run comes from a generator derived from (seed, task, purpose) alone
- * (H2-SPEC §8), never from a stream shared across tasks: a seed resumed from task k's checkpoint
- * therefore draws exactly what an uninterrupted run would have drawn.
+ * (docs/ALGORITHM.md §8), never from a stream shared across tasks: a seed resumed from task k's
+ * checkpoint therefore draws exactly what an uninterrupted run would have drawn.
  */
 final class Rngs {
   /** What a generator is for; each purpose gets its own independent stream. */

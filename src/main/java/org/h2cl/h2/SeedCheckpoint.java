@@ -2,16 +2,138 @@ package org.h2cl.h2;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
+import org.h2cl.data.TaskData;
+import org.h2cl.model.BnBank;
+import org.h2cl.model.ConvLayer;
+import org.h2cl.model.Head;
+import org.h2cl.model.ResNet18;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Writes a {@link TrainerSnapshot} as named primitive arrays of an {@link ArrayBundle} and reads it
- * back: a format that cannot run code when loaded. Names are flat, e.g. {@code conv.3}, {@code
- * bank.2.gamma.7}, {@code outcome.2.pi}.
+ * A seed's state between two tasks, both ways: the trainer's network, ownership, heads and banks to
+ * a {@link TrainerSnapshot} of plain arrays and back ({@link #snapshot}, {@link #restore}), and a
+ * snapshot to named primitive arrays of an {@link ArrayBundle} and back ({@link #write}, {@link
+ * #read}): a format that cannot run code when loaded. Names are flat, e.g. {@code conv.3}, {@code
+ * task.2.bn.7.gamma}, {@code task.2.pi}.
  */
 final class SeedCheckpoint {
   private SeedCheckpoint() {}
+
+  /** The state after the last finished task, copied out of the trainer's arrays. */
+  static TrainerSnapshot snapshot(
+      ResNet18 net,
+      Ownership ownership,
+      List<Head> heads,
+      List<BnBank> banks,
+      List<TaskOutcome> outcomes,
+      List<AccuracyCell> accuracyMatrix) {
+    List<ConvLayer> convs = net.convs();
+    float[][] weights = new float[convs.size()][];
+    for (int l = 0; l < weights.length; l++) {
+      weights[l] = convs.get(l).weight.data().asFloat();
+    }
+    List<TrainerSnapshot.HeadArrays> h = new ArrayList<>();
+    for (Head head : heads) {
+      h.add(
+          new TrainerSnapshot.HeadArrays(head.weight.data().asFloat(), head.bias.data().asFloat()));
+    }
+    List<TrainerSnapshot.BankArrays> b = new ArrayList<>();
+    for (BnBank bank : banks) {
+      b.add(
+          new TrainerSnapshot.BankArrays(
+              floats(bank.gamma),
+              floats(bank.beta),
+              floats(bank.runningMean),
+              floats(bank.runningVar)));
+    }
+    return new TrainerSnapshot(
+        weights, ownership.export(), h, b, List.copyOf(outcomes), List.copyOf(accuracyMatrix));
+  }
+
+  /** What {@link #restore} rebuilds besides the conv weights, which it loads into the network. */
+  record Restored(Ownership ownership, List<Head> heads, List<BnBank> banks) {}
+
+  /**
+   * Loads a snapshot's conv weights into {@code net} and rebuilds its ownership, heads and banks,
+   * after checking that every shape fits the network and the tasks: afterwards the trainer is where
+   * it was when the snapshot was taken.
+   *
+   * @throws IllegalArgumentException naming what does not fit
+   */
+  static Restored restore(TrainerSnapshot snap, ResNet18 net, List<TaskData> tasks) {
+    List<ConvLayer> convs = net.convs();
+    int tasksDone = snap.finishedTasks();
+    if (snap.convWeights().length != convs.size()
+        || snap.heads().size() != tasksDone
+        || snap.banks().size() != tasksDone
+        || tasksDone > tasks.size()) {
+      throw new IllegalArgumentException(
+          "checkpoint does not fit this network: "
+              + snap.convWeights().length
+              + " conv layers, "
+              + snap.heads().size()
+              + " heads, "
+              + snap.banks().size()
+              + " BN banks, "
+              + tasksDone
+              + " finished tasks");
+    }
+    Ownership ownership = Ownership.restore(net.convSizes(), snap.ownership());
+    if (ownership.lastFinished() != tasksDone) {
+      throw new IllegalArgumentException(
+          "checkpoint ownership says "
+              + ownership.lastFinished()
+              + " finished tasks, results say "
+              + tasksDone);
+    }
+    for (int l = 0; l < convs.size(); l++) {
+      load(convs.get(l).weight, snap.convWeights()[l], convs.get(l).name);
+    }
+    List<Head> heads = new ArrayList<>();
+    List<BnBank> banks = new ArrayList<>();
+    for (int k = 0; k < tasksDone; k++) {
+      Head head = net.newHead(tasks.get(k).classes(), new SplittableRandom(0));
+      load(head.weight, snap.heads().get(k).weight(), "head " + (k + 1));
+      load(head.bias, snap.heads().get(k).bias(), "head bias " + (k + 1));
+      BnBank bank = net.newBank();
+      TrainerSnapshot.BankArrays a = snap.banks().get(k);
+      for (int i = 0; i < bank.size(); i++) {
+        load(bank.gamma[i], a.gamma()[i], "bn gamma");
+        load(bank.beta[i], a.beta()[i], "bn beta");
+        load(bank.runningMean[i], a.runningMean()[i], "bn running mean");
+        load(bank.runningVar[i], a.runningVar()[i], "bn running var");
+      }
+      heads.add(head);
+      banks.add(bank);
+    }
+    net.refreshWeights();
+    return new Restored(ownership, heads, banks);
+  }
+
+  private static float[][] floats(INDArray[] arrays) {
+    float[][] f = new float[arrays.length][];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = arrays[i].data().asFloat();
+    }
+    return f;
+  }
+
+  private static void load(INDArray target, float[] values, String what) {
+    if (values == null || values.length != target.length()) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + what
+              + " has "
+              + (values == null ? 0 : values.length)
+              + " values, expected "
+              + target.length());
+    }
+    target.assign(Nd4j.createFromArray(values).reshape(target.shape()));
+  }
 
   static ArrayBundle write(TrainerSnapshot s) {
     ArrayBundle b = new ArrayBundle();
@@ -109,14 +231,7 @@ final class SeedCheckpoint {
         }
         outcomes.add(
             new TaskOutcome(
-                k,
-                o[1],
-                Double.NaN,
-                o[2],
-                o[3],
-                b.doubles(p + "pi"),
-                b.doubles(p + "logits"),
-                o[4]));
+                k, o[1], o[2], o[3], b.doubles(p + "pi"), b.doubles(p + "logits"), o[4]));
       }
       double[] m = b.doubles("accuracy-matrix");
       List<AccuracyCell> cells = new ArrayList<>();

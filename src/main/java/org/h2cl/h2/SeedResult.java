@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one seed's run reports: per-task outcomes, the accuracy matrix, and where it ran.
+ * Everything one seed's run reports: per-task results, the accuracy matrix, and where it ran.
  *
  * @param backend ND4J backend name (e.g. CPU, CUDA)
  * @param device device the seed ran on (e.g. "cpu", "cuda:0")
@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record SeedResult(
     int seed,
-    List<TaskOutcome> tasks,
+    List<TaskResult> tasks,
     List<AccuracyCell> accuracyMatrix,
     String backend,
     String device,

@@ -45,17 +45,16 @@ public final class SeedRunner {
             e);
       }
     }
-    listener.seedStarted(seed, tasks.size(), resumed);
+    listener.seedStarted(new TrainingListener.SeedStart(seed, tasks.size(), resumed));
     for (int t = resumed + 1; t <= tasks.size(); t++) {
       TaskOutcome outcome = trainer.runTask(t);
       checkpoints.save(seed, t, SeedCheckpoint.write(trainer.snapshot()));
-      listener.taskEnded(seed, outcome);
+      listener.taskEnded(new TrainingListener.TaskEnd(seed, outcome));
     }
-    List<TaskOutcome> outcomes = trainer.evaluateAll();
     SeedResult result =
         new SeedResult(
             seed,
-            outcomes,
+            trainer.evaluateAll(),
             trainer.accuracyMatrix(),
             backendName(),
             deviceName(),

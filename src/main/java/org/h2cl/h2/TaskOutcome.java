@@ -3,12 +3,10 @@ package org.h2cl.h2;
 import java.io.Serializable;
 
 /**
- * What one task of one seed produced.
+ * What one task of one seed produced, measured right after it trained.
  *
  * @param task 1-based task number
  * @param accAfterTask test accuracy in percent, measured right after the task finished
- * @param accFinal test accuracy in percent, measured after the last task (equal to accAfterTask:
- *     zero forgetting)
  * @param ownedFraction fraction of all maskable weights the task owns after pruning
  * @param reusedFraction fraction of all maskable weights owned by earlier tasks that this task
  *     reuses
@@ -21,7 +19,6 @@ import java.io.Serializable;
 public record TaskOutcome(
     int task,
     double accAfterTask,
-    double accFinal,
     double ownedFraction,
     double reusedFraction,
     double[] association,

@@ -3,8 +3,9 @@ package org.h2cl.h2;
 import java.util.List;
 
 /**
- * A seed's whole state between two tasks, as plain arrays: what a checkpoint holds (H2-SPEC §3).
- * Optimizer state is not part of it: every phase starts with fresh momentum.
+ * A seed's whole state between two tasks, as plain arrays: what a checkpoint holds
+ * (docs/ALGORITHM.md §3). Optimizer state is not part of it: every phase starts with fresh
+ * momentum.
  *
  * @param convWeights per maskable layer, [out, in, k, k] flattened
  * @param heads per finished task: weight [classes × features] flattened, then bias

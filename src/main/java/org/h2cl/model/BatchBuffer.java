@@ -15,17 +15,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * n samples, which is contiguous from offset 0. So each layer holds one activation-sized buffer per
  * role instead of one per batch size (a full-width seed's peak memory, BENCHMARKS.md).
  */
-final class BatchBuffer {
+public final class BatchBuffer {
   private final DataType type;
   private INDArray full;
   private final Map<Integer, INDArray> views = new HashMap<>();
 
-  BatchBuffer(DataType type) {
+  public BatchBuffer(DataType type) {
     this.type = type;
   }
 
   /** A buffer of the given shape, shape[0] being the batch size; contents undefined. */
-  INDArray get(long... shape) {
+  public INDArray get(long... shape) {
     int n = Math.toIntExact(shape[0]);
     if (full == null
         || full.size(0) < n

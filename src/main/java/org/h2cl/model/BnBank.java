@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One task's BatchNorm parameters and running statistics for every BN layer of the network (H2-SPEC
- * §3: BN is per task, never masked).
+ * One task's BatchNorm parameters and running statistics for every BN layer of the network
+ * (docs/ALGORITHM.md §3: BN is per task, never masked).
  */
 public final class BnBank {
   public final INDArray[] gamma;

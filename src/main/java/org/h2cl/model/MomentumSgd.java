@@ -1,20 +1,22 @@
 package org.h2cl.model;
 
 import java.util.List;
-import org.h2cl.model.onednn.MaskedMomentumStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * PyTorch's SGD with heavy-ball momentum and no weight decay (v ← μv + g; w ← w − lr·v) over the
  * network's trainable state: the conv weights a mask allows to move, the current head, and the
- * current BN bank's gamma and beta. A phase starts with zero velocity (H2-SPEC §4: optimizer state
- * is fresh for every phase). Velocity buffers are allocated once per network and reused.
+ * current BN bank's gamma and beta. A phase starts with zero velocity (docs/ALGORITHM.md §4:
+ * optimizer state is fresh for every phase). Velocity buffers are allocated once per network and
+ * reused; the steps themselves are the network's backend's ({@link Backend#convUpdate}, {@link
+ * Backend#parameterUpdate}).
  */
 public final class MomentumSgd {
   private final ResNet18 net;
   private final INDArray[] convVelocity;
-  private final MaskedMomentumStep[] onOneDnn;
+  private final MaskedUpdate[] convUpdates;
+  private final MaskedUpdate parameterUpdate;
   private final INDArray[] gammaVelocity;
   private final INDArray[] betaVelocity;
   private final INDArray headWeightVelocity;
@@ -27,15 +29,12 @@ public final class MomentumSgd {
     this.net = net;
     List<ConvLayer> convs = net.convs();
     convVelocity = new INDArray[convs.size()];
-    onOneDnn = new MaskedMomentumStep[convs.size()];
+    convUpdates = new MaskedUpdate[convs.size()];
     for (int i = 0; i < convVelocity.length; i++) {
       convVelocity[i] = Nd4j.zeros(net.dataType, convs.get(i).weight.shape());
-      if (net.kernels() == Kernels.ONEDNN) {
-        // The network runs on oneDNN, so its element-wise kernels are there and faster than the
-        // Java loop for the conv layers' millions of weights (the small BN and head arrays stay).
-        onOneDnn[i] = new MaskedMomentumStep(convs.get(i).size());
-      }
+      convUpdates[i] = net.backend().convUpdate(convs.get(i));
     }
+    parameterUpdate = net.backend().parameterUpdate();
     int[] ch = net.bnChannels();
     gammaVelocity = new INDArray[ch.length];
     betaVelocity = new INDArray[ch.length];
@@ -74,7 +73,7 @@ public final class MomentumSgd {
   public void step(Head head, BnBank bank) {
     List<ConvLayer> convs = net.convs();
     for (int i = 0; i < convs.size(); i++) {
-      convs.get(i).momentumStep(trainable[i], convVelocity[i], lr, momentum, onOneDnn[i]);
+      convs.get(i).step(convUpdates[i], trainable[i], convVelocity[i], lr, momentum);
     }
     List<BatchNormLayer> bns = net.batchNorms();
     for (int i = 0; i < bns.size(); i++) {
@@ -86,6 +85,6 @@ public final class MomentumSgd {
   }
 
   private void update(INDArray w, INDArray g, INDArray v) {
-    Ops.momentumStep(w, g, null, v, lr, momentum, null, null);
+    parameterUpdate.step(w, g, null, v, lr, momentum, null, null);
   }
 }

@@ -4,16 +4,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.h2cl.model.onednn.OneDnnTrunk;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * CIFAR ResNet-18 with one shared trunk of maskable convolutions, per-task heads and per-task
- * BatchNorm banks (H2-SPEC §2). It owns the parameters; a {@link Trunk} ({@link Kernels} chooses
- * which) runs stem, blocks and pooling on them with buffers allocated once and reused, and the head
- * is applied here. The caller chooses the head, the bank, the masks and the BN mode of each pass.
+ * BatchNorm banks (docs/ALGORITHM.md §2). It owns the parameters; the {@link Trunk} of its {@link
+ * Backend} runs stem, blocks and pooling on them, and the head is applied here. The caller chooses
+ * the head, the bank, the masks and the BN mode of each pass.
  */
 public final class ResNet18 {
   public static final int IMAGE = 32;
@@ -30,9 +29,8 @@ public final class ResNet18 {
 
   private final BatchBuffer logitsBuffer;
   private final BatchBuffer poolGradBuffer;
+  private final Backend backend;
   private final Trunk trunk;
-  private final Kernels kernels;
-  private final ConvAlgorithm algorithm;
   private INDArray pooled;
   private Head head;
   public final INDArray headWeightGrad;
@@ -40,25 +38,12 @@ public final class ResNet18 {
 
   public final DataType dataType;
 
-  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask) {
-    this(baseWidth, stemRelu, classesPerTask, DataType.FLOAT);
-  }
-
-  public ResNet18(int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType) {
-    this(baseWidth, stemRelu, classesPerTask, dataType, Kernels.AUTO, ConvAlgorithm.WINOGRAD);
-  }
-
   /**
    * float32 is the product's type (the fast oneDNN/cuDNN paths); float64 serves gradient checks.
-   * kernels is resolved here ({@link Kernels#resolve}); the algorithm applies to oneDNN only.
+   * The backend ({@link org.h2cl.compute.Backends#choose}) computes it.
    */
   public ResNet18(
-      int baseWidth,
-      boolean stemRelu,
-      int classesPerTask,
-      DataType dataType,
-      Kernels kernels,
-      ConvAlgorithm algorithm) {
+      int baseWidth, boolean stemRelu, int classesPerTask, DataType dataType, Backend backend) {
     this.dataType = dataType;
     this.baseWidth = baseWidth;
     this.stemRelu = stemRelu;
@@ -82,27 +67,18 @@ public final class ResNet18 {
     poolGradBuffer = new BatchBuffer(dataType);
     headWeightGrad = Nd4j.zeros(dataType, classesPerTask, features);
     headBiasGrad = Nd4j.zeros(dataType, classesPerTask);
-    this.kernels = kernels.resolve(dataType, baseWidth);
-    this.algorithm = algorithm;
-    trunk = this.kernels == Kernels.ONEDNN ? new OneDnnTrunk(this, algorithm) : new Nd4jTrunk(this);
+    this.backend = backend;
+    trunk = backend.trunk(this);
   }
 
-  /**
-   * "libnd4j", or "onednn", oneDNN's version, the instruction set its kernels use and the 3×3
-   * convolutions' algorithm, e.g. "onednn 2.5.2 avx512_core winograd".
-   */
-  public String describeKernels() {
-    return kernels.describe(algorithm);
+  /** What computes this network (its trunk and its optimizer steps). */
+  public Backend backend() {
+    return backend;
   }
 
   /** What runs stem, blocks and pooling (benchmarks and tests look inside). */
   public Trunk trunk() {
     return trunk;
-  }
-
-  /** The kernels this network runs on: {@link Kernels#ONEDNN} or {@link Kernels#LIBND4J}. */
-  public Kernels kernels() {
-    return kernels;
   }
 
   public ConvLayer stem() {

@@ -3,10 +3,10 @@ package org.h2cl.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The part of {@link ResNet18} before the heads: stem, residual blocks and global average pooling.
- * Two implementations run the same layers on the same parameters: {@link Nd4jTrunk} (libnd4j's ops;
- * every backend and data type) and {@link org.h2cl.model.onednn.OneDnnTrunk} (oneDNN called
- * directly; CPU, float32, several times faster). {@link Kernels} chooses.
+ * The part of {@link ResNet18} before the heads: stem, residual blocks and global average pooling,
+ * computed by the network's {@link Backend} on the network's parameters: {@code
+ * model.libnd4j.Libnd4jTrunk} (libnd4j's ops; every backend and data type) or {@code
+ * model.onednn.OneDnnTrunk} (oneDNN called directly; CPU, float32, several times faster).
  */
 public interface Trunk {
   /**

@@ -1,6 +1,5 @@
 package org.h2cl.progress;
 
-import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TrainingListener;
@@ -27,38 +26,38 @@ public final class ProgressLog implements TrainingListener {
   private static final Logger EPOCHS = LoggerFactory.getLogger(EPOCH_LOGGER);
 
   @Override
-  public void seedStarted(int seed, int tasks, int resumedFromTask) {
+  public void seedStarted(SeedStart e) {
     LOG.info(
         "seed {}: {} tasks{}",
-        seed,
-        tasks,
-        resumedFromTask > 0 ? ", resuming after task " + resumedFromTask : "");
+        e.seed(),
+        e.tasks(),
+        e.resumedFromTask() > 0 ? ", resuming after task " + e.resumedFromTask() : "");
   }
 
   @Override
-  public void epochEnded(
-      int seed,
-      int task,
-      Phase phase,
-      int epoch,
-      int epochs,
-      double loss,
-      double accuracy,
-      double seconds) {
+  public void epochEnded(EpochEnd e) {
     if (EPOCHS.isInfoEnabled()) {
       EPOCHS.info(
           String.format(
               "seed %d task %d %s epoch %d/%d: loss %.4f, train acc %.2f%%, %.1f s",
-              seed, task, phase, epoch + 1, epochs, loss, accuracy, seconds));
+              e.seed(),
+              e.task(),
+              e.phase(),
+              e.epoch() + 1,
+              e.epochs(),
+              e.loss(),
+              e.accuracy(),
+              e.seconds()));
     }
   }
 
   @Override
-  public void taskEnded(int seed, TaskOutcome o) {
+  public void taskEnded(TaskEnd e) {
+    TaskOutcome o = e.outcome();
     LOG.info(
         String.format(
             "seed %d task %d done: test acc %.2f%%, owns %.2f%%, reuses %.2f%% of weights, %.0f s",
-            seed,
+            e.seed(),
             o.task(),
             o.accAfterTask(),
             100 * o.ownedFraction(),

@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
-import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TrainingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,28 +65,28 @@ public final class ProgressRecorder implements TrainingListener {
   }
 
   @Override
-  public void seedStarted(int seed, int tasks, int resumedFromTask) {
-    this.seed = seed;
-    this.resumedFromTask = resumedFromTask;
+  public void seedStarted(SeedStart e) {
+    this.seed = e.seed();
+    this.resumedFromTask = e.resumedFromTask();
     startedAt = clock.getAsLong();
     lastEpochEnd = startedAt;
-    testAccuracy = new ArrayList<>(Collections.nCopies(tasks, Double.NaN));
+    testAccuracy = new ArrayList<>(Collections.nCopies(e.tasks(), Double.NaN));
     task = resumedFromTask;
     epochsDone = plan.epochsBefore(resumedFromTask + 1);
     emit(SeedProgress.Event.STARTED, startedAt);
   }
 
   @Override
-  public void taskStarted(int seed, int task) {
-    this.task = task;
+  public void taskStarted(TaskStart e) {
+    this.task = e.task();
   }
 
   @Override
-  public void phaseStarted(int seed, int task, Phase phase, int epochs) {
-    this.task = task;
-    this.phase = phase;
+  public void phaseStarted(PhaseStart e) {
+    this.task = e.task();
+    this.phase = e.phase();
     this.epoch = 0;
-    this.epochs = epochs;
+    this.epochs = e.epochs();
     loss = Double.NaN;
     trainAccuracy = Double.NaN;
     epochSeconds = Double.NaN;
@@ -96,34 +95,26 @@ public final class ProgressRecorder implements TrainingListener {
   }
 
   @Override
-  public void epochEnded(
-      int seed,
-      int task,
-      Phase phase,
-      int epoch,
-      int epochs,
-      double loss,
-      double accuracy,
-      double seconds) {
+  public void epochEnded(EpochEnd e) {
     long now = clock.getAsLong();
     rate.add((now - lastEpochEnd) / 1000.0);
     lastEpochEnd = now;
-    this.task = task;
-    this.phase = phase;
-    this.epoch = epoch + 1;
-    this.epochs = epochs;
-    this.loss = loss;
-    this.trainAccuracy = accuracy;
-    this.epochSeconds = seconds;
-    epochsDone = plan.position(task, phase, epoch + 1);
+    this.task = e.task();
+    this.phase = e.phase();
+    this.epoch = e.epoch() + 1;
+    this.epochs = e.epochs();
+    this.loss = e.loss();
+    this.trainAccuracy = e.accuracy();
+    this.epochSeconds = e.seconds();
+    epochsDone = plan.position(task, phase, e.epoch() + 1);
     emit(SeedProgress.Event.EPOCH, now);
   }
 
   @Override
-  public void taskEnded(int seed, TaskOutcome outcome) {
-    task = outcome.task();
+  public void taskEnded(TaskEnd e) {
+    task = e.outcome().task();
     if (task >= 1 && task <= testAccuracy.size()) {
-      testAccuracy.set(task - 1, outcome.accAfterTask());
+      testAccuracy.set(task - 1, e.outcome().accAfterTask());
     }
     epochsDone = plan.epochsBefore(task + 1);
     emit(SeedProgress.Event.TASK, clock.getAsLong());

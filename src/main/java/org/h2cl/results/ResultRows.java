@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.h2cl.h2.AccuracyCell;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TaskResult;
 
 /** Turns seed results into rows of the tables in {@link ResultSchemas}, field for field. */
 public final class ResultRows {
@@ -21,21 +22,23 @@ public final class ResultRows {
     List<Row> rows = new ArrayList<>();
     for (SeedResult r : bySeed(results)) {
       r.tasks().stream()
-          .sorted(Comparator.comparingInt(TaskOutcome::task))
+          .sorted(Comparator.comparingInt(TaskResult::task))
           .forEach(
-              t ->
-                  rows.add(
-                      RowFactory.create(
-                          r.seed(),
-                          t.task(),
-                          t.accAfterTask(),
-                          t.accFinal(),
-                          t.ownedFraction(),
-                          t.reusedFraction(),
-                          boxed(t.association()),
-                          boxed(t.associationLogits()),
-                          t.trainSeconds(),
-                          t.task() <= r.resumedFromTask())));
+              result -> {
+                TaskOutcome t = result.outcome();
+                rows.add(
+                    RowFactory.create(
+                        r.seed(),
+                        t.task(),
+                        t.accAfterTask(),
+                        result.accFinal(),
+                        t.ownedFraction(),
+                        t.reusedFraction(),
+                        boxed(t.association()),
+                        boxed(t.associationLogits()),
+                        t.trainSeconds(),
+                        t.task() <= r.resumedFromTask()));
+              });
     }
     return rows;
   }

@@ -1,8 +1,6 @@
 package org.h2cl.spark;
 
-import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
-import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TrainingListener;
 
 /**
@@ -35,44 +33,32 @@ final class FaultInjectingListener implements TrainingListener {
   }
 
   @Override
-  public void seedStarted(int seed, int tasks, int resumedFromTask) {
-    delegate.seedStarted(seed, tasks, resumedFromTask);
+  public void seedStarted(SeedStart e) {
+    delegate.seedStarted(e);
   }
 
   @Override
-  public void taskStarted(int seed, int task) {
-    delegate.taskStarted(seed, task);
+  public void taskStarted(TaskStart e) {
+    delegate.taskStarted(e);
   }
 
   @Override
-  public void phaseStarted(int seed, int task, Phase phase, int epochs) {
-    delegate.phaseStarted(seed, task, phase, epochs);
+  public void phaseStarted(PhaseStart e) {
+    delegate.phaseStarted(e);
   }
 
   @Override
-  public void epochEnded(
-      int seed,
-      int task,
-      Phase phase,
-      int epoch,
-      int epochs,
-      double loss,
-      double accuracy,
-      double seconds) {
-    delegate.epochEnded(seed, task, phase, epoch, epochs, loss, accuracy, seconds);
+  public void epochEnded(EpochEnd e) {
+    delegate.epochEnded(e);
   }
 
   @Override
-  public void taskEnded(int seed, TaskOutcome outcome) {
-    delegate.taskEnded(seed, outcome);
-    if (options.failsAfter(seed, outcome.task(), attempt)) {
+  public void taskEnded(TaskEnd e) {
+    delegate.taskEnded(e);
+    int task = e.outcome().task();
+    if (options.failsAfter(e.seed(), task, attempt)) {
       throw new InjectedFault(
-          "injected failure of seed "
-              + seed
-              + " after task "
-              + outcome.task()
-              + ", attempt "
-              + attempt);
+          "injected failure of seed " + e.seed() + " after task " + task + ", attempt " + attempt);
     }
   }
 

@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
+import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.Redaction;
@@ -219,15 +220,18 @@ public final class H2Job {
   static void checkKernels(H2Settings settings) {
     Kernels asked = settings.compute().kernels();
     int width = settings.model().baseWidth();
-    String reason = Kernels.oneDnnUnusableReason(DataType.FLOAT, width);
+    String reason =
+        asked == Kernels.LIBND4J ? null : Backends.oneDnnUnusableReason(DataType.FLOAT, width);
     if (asked == Kernels.ONEDNN && reason != null) {
       throw new SettingsException(List.of("h2.compute.kernels: onednn cannot run here: " + reason));
     }
-    Kernels chosen = asked.resolve(DataType.FLOAT, width);
-    if (asked == Kernels.AUTO && chosen == Kernels.LIBND4J) {
+    if (asked == Kernels.AUTO && reason != null) {
       LOG.info("kernels: libnd4j, since {}", reason);
     } else {
-      LOG.info("kernels: {}", chosen.describe(settings.compute().convAlgorithm()));
+      LOG.info(
+          "kernels: {}",
+          Backends.choose(asked, DataType.FLOAT, width, settings.compute().convAlgorithm())
+              .describe());
     }
   }
 

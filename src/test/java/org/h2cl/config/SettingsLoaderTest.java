@@ -404,12 +404,4 @@ class SettingsLoaderTest {
     assertEquals(100, quick.data().syntheticTestPerClass());
     assertEquals("output/quickstart", quick.output().uri());
   }
-
-  @Test
-  void editDistanceIsLevenshtein() {
-    assertEquals(0, KnownKeys.editDistance("abc", "abc"));
-    assertEquals(1, KnownKeys.editDistance("epoch", "epochs"));
-    assertEquals(2, KnownKeys.editDistance("trian", "train"));
-    assertEquals(3, KnownKeys.editDistance("kitten", "sitting"));
-  }
 }

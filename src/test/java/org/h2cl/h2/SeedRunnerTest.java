@@ -12,6 +12,7 @@ import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
+import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class SeedRunnerTest {
 
   @Test
   void resumedSeedEqualsUninterruptedSeed() throws Exception {
-    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    H2Settings settings = SettingsFixture.tiny(dir);
     CheckpointStore straight = new CheckpointStore(dir.resolve("ckpt-a").toUri().toString(), "fp");
     SeedResult expected = SeedRunner.run(settings, 5, straight, TrainingListener.NONE);
     assertEquals(0, expected.resumedFromTask());
@@ -36,8 +37,8 @@ class SeedRunnerTest {
     TrainingListener crashAfterTask2 =
         new TrainingListener() {
           @Override
-          public void taskEnded(int seed, TaskOutcome outcome) {
-            if (outcome.task() == 2) {
+          public void taskEnded(TaskEnd e) {
+            if (e.outcome().task() == 2) {
               throw new Crash();
             }
           }
@@ -49,10 +50,10 @@ class SeedRunnerTest {
     assertEquals(2, resumed.resumedFromTask());
     assertEquals(expected.tasks().size(), resumed.tasks().size());
     for (int i = 0; i < expected.tasks().size(); i++) {
-      TaskOutcome a = expected.tasks().get(i);
-      TaskOutcome b = resumed.tasks().get(i);
+      TaskOutcome a = expected.tasks().get(i).outcome();
+      TaskOutcome b = resumed.tasks().get(i).outcome();
       assertEquals(a.accAfterTask(), b.accAfterTask(), "task " + a.task());
-      assertEquals(a.accFinal(), b.accFinal(), "task " + a.task());
+      assertEquals(expected.tasks().get(i).accFinal(), resumed.tasks().get(i).accFinal());
       assertEquals(a.ownedFraction(), b.ownedFraction());
       assertEquals(a.reusedFraction(), b.reusedFraction());
       assertArrayEquals(a.association(), b.association());
@@ -63,12 +64,12 @@ class SeedRunnerTest {
 
   @Test
   void aCorruptedCheckpointIsRefusedWithItsPath() throws Exception {
-    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    H2Settings settings = SettingsFixture.tiny(dir);
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toUri().toString(), "fp");
     TrainingListener stopAfterTask1 =
         new TrainingListener() {
           @Override
-          public void taskEnded(int seed, TaskOutcome outcome) {
+          public void taskEnded(TaskEnd e) {
             throw new Crash();
           }
         };
@@ -86,12 +87,12 @@ class SeedRunnerTest {
 
   @Test
   void aCheckpointWithAWrongShapeOrOwnerIsRefusedWithItsPathBeforeUse() throws Exception {
-    H2Settings settings = H2TrainerTest.tinySettings(dir);
+    H2Settings settings = SettingsFixture.tiny(dir);
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt").toUri().toString(), "fp");
     TrainingListener stopAfterTask1 =
         new TrainingListener() {
           @Override
-          public void taskEnded(int seed, TaskOutcome outcome) {
+          public void taskEnded(TaskEnd e) {
             throw new Crash();
           }
         };
@@ -122,24 +123,7 @@ class SeedRunnerTest {
 
   @Test
   void aDivergingLossStopsTheSeedNamingTaskAndPhase() {
-    H2Settings s = H2TrainerTest.tinySettings(dir);
-    H2Settings exploding =
-        new H2Settings(
-            s.seeds(),
-            s.data(),
-            s.model(),
-            new H2Settings.TrainSettings(
-                s.train().epochs(), 1e30, s.train().momentum(), s.train().batchSize()),
-            s.retrain(),
-            s.association(),
-            s.reinitStd(),
-            s.reuse(),
-            s.prune(),
-            s.compute(),
-            s.output(),
-            s.checkpoint(),
-            s.spark(),
-            s.rendered());
+    H2Settings exploding = SettingsFixture.tiny(dir, "h2.train.lr=1e30");
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-nan").toUri().toString(), "fp");
     TrainingFailure f =
         assertThrows(

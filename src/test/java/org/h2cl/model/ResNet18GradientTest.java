@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.h2cl.testing.Networks;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The analytic backward pass of the network against central finite differences, in float64 so the
- * check is tight (float32 differences drown in ReLU kinks and rounding).
+ * The analytic backward pass of the whole network against central finite differences, in float64 so
+ * the check is tight (float32 differences drown in ReLU kinks and rounding): with and without the
+ * stem ReLU (the default has none), every weight active or under the masks training uses.
  */
 class ResNet18GradientTest {
 
@@ -22,7 +24,10 @@ class ResNet18GradientTest {
     return SoftmaxCrossEntropy.lossAndGradient(z, y, g).lossSum() / y.length;
   }
 
-  /** Checks d loss / d param[i] for a few entries; returns how many were checked. */
+  /**
+   * Checks d loss / d param[i] for three entries i where mask (null: all ones) is 1, against
+   * analytic[i]; returns how many were checked.
+   */
   private static int check(
       ResNet18 net,
       INDArray x,
@@ -30,24 +35,18 @@ class ResNet18GradientTest {
       boolean training,
       INDArray param,
       INDArray analytic,
+      INDArray mask,
       SplittableRandom rng,
       String what) {
     int checked = 0;
     INDArray flat = param.reshape(param.length());
     INDArray grad = analytic.dup().reshape(analytic.length());
-    for (int t = 0; t < 3; t++) {
+    while (checked < 3) {
       long i = rng.nextLong(param.length());
-      float orig = flat.getFloat(i);
-      double h = 1e-6;
-      flat.putScalar(i, orig + h);
-      net.refreshWeights();
-      double up = loss(net, x, y, training);
-      flat.putScalar(i, orig - h);
-      net.refreshWeights();
-      double down = loss(net, x, y, training);
-      flat.putScalar(i, orig);
-      net.refreshWeights();
-      double numeric = (up - down) / (2 * h);
+      if (mask != null && mask.reshape(mask.length()).getDouble(i) == 0) {
+        continue;
+      }
+      double numeric = centralDifference(net, x, y, training, flat, i);
       double a = grad.getDouble(i);
       assertEquals(numeric, a, 1e-6 + 1e-4 * Math.abs(numeric), what + "[" + i + "]");
       checked++;
@@ -55,50 +54,92 @@ class ResNet18GradientTest {
     return checked;
   }
 
-  @ParameterizedTest(name = "training BN = {0}")
-  @ValueSource(booleans = {true, false})
-  void backwardMatchesFiniteDifferences(boolean training) {
+  private static double centralDifference(
+      ResNet18 net, INDArray x, int[] y, boolean training, INDArray flat, long i) {
+    double orig = flat.getDouble(i);
+    double h = 1e-6;
+    flat.putScalar(i, orig + h);
+    net.refreshWeights();
+    double up = loss(net, x, y, training);
+    flat.putScalar(i, orig - h);
+    net.refreshWeights();
+    double down = loss(net, x, y, training);
+    flat.putScalar(i, orig);
+    net.refreshWeights();
+    return (up - down) / (2 * h);
+  }
+
+  @ParameterizedTest(name = "training BN = {0}, stem ReLU = {1}, masked = {2}")
+  @CsvSource({
+    "true, true, false",
+    "false, true, false",
+    "true, false, true",
+    "false, false, true",
+  })
+  void backwardMatchesFiniteDifferences(boolean training, boolean stemRelu, boolean masked) {
     SplittableRandom rng = new SplittableRandom(7);
-    ResNet18 net = new ResNet18(4, true, 2, DataType.DOUBLE);
-    net.initialiseConvs(rng);
-    BnBank bank = net.newBank();
-    // Non-trivial BN parameters and running statistics so both BN modes are exercised.
-    for (int i = 0; i < bank.size(); i++) {
-      bank.gamma[i].assign(Init.uniform(rng, bank.gamma[i].length(), 0.5).addi(1));
-      bank.beta[i].assign(Init.uniform(rng, bank.beta[i].length(), 0.3));
-      bank.runningMean[i].assign(Init.uniform(rng, bank.gamma[i].length(), 0.1));
-      bank.runningVar[i].assign(Init.uniform(rng, bank.gamma[i].length(), 0.2).addi(1));
-    }
-    Head head = net.newHead(2, rng);
-    net.use(head, bank);
-    net.setActiveMasks(null);
+    Networks.Net n =
+        Networks.of(4, stemRelu, DataType.DOUBLE, Kernels.LIBND4J, ConvAlgorithm.DIRECT, rng);
+    ResNet18 net = n.net();
+    INDArray[] masks = masked ? Networks.masks(net, 0.6, 31) : null;
+    net.setActiveMasks(masks);
     INDArray x =
         Init.normal(rng, 4 * 3 * 32 * 32, 1.0).reshape(4, 3, 32, 32).castTo(DataType.DOUBLE);
     int[] y = {0, 1, 1, 0};
 
-    BnBank frozen = bank.copy();
+    BnBank frozen = n.bank().copy();
     INDArray z = net.forward(x, training);
     INDArray g = Nd4j.zerosLike(z);
     SoftmaxCrossEntropy.lossAndGradient(z, y, g);
     net.backward(g);
     // Training-mode forwards move the running statistics; put them back so every pass sees the same
     // net.
-    net.use(head, frozen);
+    net.use(n.head(), frozen);
 
     int checked = 0;
-    for (ConvLayer c : net.convs()) {
-      checked += check(net, x, y, training, c.weight, c.grad, rng, c.name);
+    for (int l = 0; l < net.convs().size(); l++) {
+      ConvLayer c = net.convs().get(l);
+      INDArray mask = masked ? masks[l] : null;
+      checked += check(net, x, y, training, c.weight, c.grad, mask, rng, c.name);
+      if (masked) {
+        // A weight outside the mask does not count: the loss does not change with it.
+        long off = firstZero(mask);
+        INDArray flat = c.weight.reshape(c.weight.length());
+        assertEquals(0.0, centralDifference(net, x, y, training, flat, off), c.name + " masked");
+      }
     }
-    checked += check(net, x, y, training, head.weight, net.headWeightGrad, rng, "head.weight");
-    checked += check(net, x, y, training, head.bias, net.headBiasGrad, rng, "head.bias");
+    Head head = n.head();
+    checked +=
+        check(net, x, y, training, head.weight, net.headWeightGrad, null, rng, "head.weight");
+    checked += check(net, x, y, training, head.bias, net.headBiasGrad, null, rng, "head.bias");
     if (training) {
       for (BatchNormLayer bn : net.batchNorms()) {
         checked +=
-            check(net, x, y, true, frozen.gamma[bn.index], bn.gradGamma, rng, "gamma" + bn.index);
+            check(
+                net,
+                x,
+                y,
+                true,
+                frozen.gamma[bn.index],
+                bn.gradGamma,
+                null,
+                rng,
+                "gamma" + bn.index);
         checked +=
-            check(net, x, y, true, frozen.beta[bn.index], bn.gradBeta, rng, "beta" + bn.index);
+            check(
+                net, x, y, true, frozen.beta[bn.index], bn.gradBeta, null, rng, "beta" + bn.index);
       }
     }
     assertTrue(checked >= 60);
+  }
+
+  private static long firstZero(INDArray mask) {
+    INDArray flat = mask.reshape(mask.length());
+    for (long i = 0; i < flat.length(); i++) {
+      if (flat.getDouble(i) == 0) {
+        return i;
+      }
+    }
+    throw new AssertionError("the mask keeps every weight");
   }
 }

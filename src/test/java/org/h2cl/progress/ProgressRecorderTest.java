@@ -16,8 +16,10 @@ import org.h2cl.data.SyntheticCifar;
 import org.h2cl.h2.Phase;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
-import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TrainingListener;
+import org.h2cl.h2.TrainingListener.EpochEnd;
+import org.h2cl.h2.TrainingListener.PhaseStart;
+import org.h2cl.h2.TrainingListener.SeedStart;
 import org.h2cl.progress.SeedProgress.Event;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,29 +48,30 @@ class ProgressRecorderTest {
     final List<String> lines = new ArrayList<>();
 
     @Override
-    public void seedStarted(int seed, int tasks, int resumedFromTask) {
-      lines.add("seedStarted " + seed + " tasks " + tasks + " resumed " + resumedFromTask);
+    public void seedStarted(SeedStart e) {
+      lines.add(
+          "seedStarted " + e.seed() + " tasks " + e.tasks() + " resumed " + e.resumedFromTask());
     }
 
     @Override
-    public void taskStarted(int seed, int task) {
-      lines.add("taskStarted " + task);
+    public void taskStarted(TaskStart e) {
+      lines.add("taskStarted " + e.task());
     }
 
     @Override
-    public void phaseStarted(int seed, int task, Phase phase, int epochs) {
-      lines.add("phaseStarted " + task + " " + phase + " x" + epochs);
+    public void phaseStarted(PhaseStart e) {
+      lines.add("phaseStarted " + e.task() + " " + e.phase() + " x" + e.epochs());
     }
 
     @Override
-    public void epochEnded(
-        int seed, int task, Phase phase, int epoch, int epochs, double l, double a, double s) {
-      lines.add("epochEnded " + task + " " + phase + " " + (epoch + 1) + "/" + epochs);
+    public void epochEnded(EpochEnd e) {
+      lines.add(
+          "epochEnded " + e.task() + " " + e.phase() + " " + (e.epoch() + 1) + "/" + e.epochs());
     }
 
     @Override
-    public void taskEnded(int seed, TaskOutcome outcome) {
-      lines.add("taskEnded " + outcome.task());
+    public void taskEnded(TaskEnd e) {
+      lines.add("taskEnded " + e.outcome().task());
     }
 
     @Override
@@ -77,7 +80,7 @@ class ProgressRecorderTest {
     }
   }
 
-  /** What H2-SPEC's order of phases gives for the tasks after {@code resumed}. */
+  /** What docs/ALGORITHM.md's order of phases gives for the tasks after {@code resumed}. */
   private static List<String> expectedEvents(int seed, int resumed) {
     List<String> e = new ArrayList<>();
     e.add("seedStarted " + seed + " tasks 5 resumed " + resumed);
@@ -134,7 +137,7 @@ class ProgressRecorderTest {
     assertEquals(recordsOf(events.lines), records.stream().map(SeedProgress::event).toList());
     checkRecords(records, "run-a", 0, 0);
     assertEquals(
-        result.tasks().stream().map(TaskOutcome::accAfterTask).toList(),
+        result.tasks().stream().map(t -> t.outcome().accAfterTask()).toList(),
         records.get(records.size() - 1).testAccuracy());
   }
 
@@ -144,8 +147,8 @@ class ProgressRecorderTest {
     TrainingListener crashAfterTask2 =
         new TrainingListener() {
           @Override
-          public void taskEnded(int seed, TaskOutcome outcome) {
-            if (outcome.task() == 2) {
+          public void taskEnded(TaskEnd e) {
+            if (e.outcome().task() == 2) {
               throw new IllegalStateException("crash");
             }
           }
@@ -209,15 +212,15 @@ class ProgressRecorderTest {
     AtomicLong now = new AtomicLong(0);
     List<SeedProgress> records = new ArrayList<>();
     ProgressRecorder r = new ProgressRecorder("r", 0, small, records::add, now::get);
-    r.seedStarted(4, 2, 0);
-    r.phaseStarted(4, 1, Phase.TRAIN, 2);
+    r.seedStarted(new SeedStart(4, 2, 0));
+    r.phaseStarted(new PhaseStart(4, 1, Phase.TRAIN, 2));
     now.set(10_000);
-    r.epochEnded(4, 1, Phase.TRAIN, 0, 2, 0.7, 55, 9.5);
+    r.epochEnded(new EpochEnd(4, 1, Phase.TRAIN, 0, 2, 0.7, 55, 9.5));
     SeedProgress first = records.get(records.size() - 1);
     assertEquals(10, first.secondsPerEpoch(), 1e-12);
     assertEquals(6 * 10, first.secondsLeft(), 1e-9);
     now.set(30_000);
-    r.epochEnded(4, 1, Phase.TRAIN, 1, 2, 0.6, 65, 19.5);
+    r.epochEnded(new EpochEnd(4, 1, Phase.TRAIN, 1, 2, 0.6, 65, 19.5));
     SeedProgress second = records.get(records.size() - 1);
     assertEquals(12, second.secondsPerEpoch(), 1e-12); // 0.2 * 20 + 0.8 * 10
     assertEquals(5 * 12, second.secondsLeft(), 1e-9);
@@ -240,8 +243,8 @@ class ProgressRecorderTest {
             p -> {
               throw new IllegalStateException("file system full");
             });
-    r.seedStarted(0, 5, 0);
-    r.phaseStarted(0, 1, Phase.TRAIN, 2);
-    r.epochEnded(0, 1, Phase.TRAIN, 0, 2, 0.7, 55, 1);
+    r.seedStarted(new SeedStart(0, 5, 0));
+    r.phaseStarted(new PhaseStart(0, 1, Phase.TRAIN, 2));
+    r.epochEnded(new EpochEnd(0, 1, Phase.TRAIN, 0, 2, 0.7, 55, 1));
   }
 }

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,13 +24,14 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.h2cl.Main;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
-import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.SyntheticCifar;
 import org.h2cl.h2.AccuracyCell;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TaskResult;
 import org.h2cl.h2.TrainingListener;
+import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,22 +48,17 @@ class DriverKillTest {
 
   /** Tiny settings: two seeds, three tasks, a few seconds of training each. */
   private List<String> args(String output) {
-    return List.of(
-        "h2.seeds=[0,1]",
-        "h2.data.source=synthetic",
-        "h2.data.uri=" + dir.resolve("data").toUri(),
+    return SettingsFixture.arguments(
+        dir.resolve("data").toUri().toString(),
+        dir.resolve(output).toUri().toString(),
         "h2.data.synthetic.train-per-class=16",
         "h2.data.synthetic.test-per-class=8",
         "h2.data.tasks=3",
-        "h2.model.base-width=4",
         "h2.train.epochs=1",
         "h2.train.batch-size=16",
-        "h2.retrain.epochs=1",
         "h2.association.epochs=1",
         "h2.association.warmup-epochs=0",
-        "h2.reuse.fisher-samples=2",
-        "h2.spark.master=\"local[2]\"",
-        "h2.output.uri=" + dir.resolve(output).toUri());
+        "h2.reuse.fisher-samples=2");
   }
 
   /** {@code java <this JVM's flags> -cp <this class path> org.h2cl.Main args}, output to a file. */
@@ -107,7 +101,7 @@ class DriverKillTest {
 
   @Test
   void aDriverKilledMidRunResumesToTheTablesOfAnUninterruptedRun() throws Exception {
-    H2Settings straight = SettingsLoader.load(Optional.empty(), args("straight"), new Properties());
+    H2Settings straight = SettingsFixture.load(args("straight"));
     SyntheticCifar.ensure(straight.data(), new Configuration()); // shared by all three runs
 
     Path killed = dir.resolve("killed");
@@ -220,12 +214,13 @@ class DriverKillTest {
   private static Map<String, String> scienceOf(List<SeedResult> results) {
     Map<String, String> m = new TreeMap<>();
     for (SeedResult r : results) {
-      for (TaskOutcome o : r.tasks()) {
+      for (TaskResult result : r.tasks()) {
+        TaskOutcome o = result.outcome();
         m.put(
             r.seed() + "/" + o.task(),
             List.<Object>of(
                     o.accAfterTask(),
-                    o.accFinal(),
+                    result.accFinal(),
                     o.ownedFraction(),
                     o.reusedFraction(),
                     Arrays.stream(o.association()).boxed().toList(),

@@ -9,6 +9,7 @@ import org.h2cl.config.H2Settings;
 import org.h2cl.h2.AccuracyCell;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TaskResult;
 import org.h2cl.h2.TrainingListener;
 
 /**
@@ -31,18 +32,18 @@ final class FakeTrainer implements SeedTrainer {
     int tasks = settings.data().tasks();
     int resumed = checkpoints.latestTask(seed).orElse(0);
     double[] acc = resumed > 0 ? checkpoints.load(seed, resumed).doubles("acc") : new double[0];
-    listener.seedStarted(seed, tasks, resumed);
+    listener.seedStarted(new TrainingListener.SeedStart(seed, tasks, resumed));
     for (int k = resumed + 1; k <= tasks; k++) {
-      listener.taskStarted(seed, k);
+      listener.taskStarted(new TrainingListener.TaskStart(seed, k));
       acc = Arrays.copyOf(acc, k);
       acc[k - 1] = accuracy(seed, k);
       checkpoints.save(seed, k, new ArrayBundle().put("acc", acc));
-      listener.taskEnded(seed, outcome(k, acc[k - 1]));
+      listener.taskEnded(new TrainingListener.TaskEnd(seed, outcome(k, acc[k - 1])));
     }
-    List<TaskOutcome> outcomes = new ArrayList<>();
+    List<TaskResult> outcomes = new ArrayList<>();
     List<AccuracyCell> matrix = new ArrayList<>();
     for (int k = 1; k <= tasks; k++) {
-      outcomes.add(outcome(k, acc[k - 1]));
+      outcomes.add(new TaskResult(outcome(k, acc[k - 1]), acc[k - 1]));
       for (int after = k; after <= tasks; after++) {
         matrix.add(new AccuracyCell(after, k, acc[k - 1]));
       }
@@ -66,6 +67,6 @@ final class FakeTrainer implements SeedTrainer {
   private static TaskOutcome outcome(int task, double acc) {
     double[] pi = new double[task - 1];
     Arrays.fill(pi, 1.0 / Math.max(1, task - 1));
-    return new TaskOutcome(task, acc, acc, 0.25, 0.05, pi, pi.clone(), 0.5);
+    return new TaskOutcome(task, acc, 0.25, 0.05, pi, pi.clone(), 0.5);
   }
 }

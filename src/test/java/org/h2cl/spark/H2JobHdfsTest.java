@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -19,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
-import org.h2cl.config.SettingsLoader;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.ResultsException;
 import org.h2cl.testing.SettingsFixture;
@@ -63,24 +60,20 @@ class H2JobHdfsTest {
   private static H2Settings settings(String... extra) {
     List<String> args =
         new ArrayList<>(
-            List.of(
+            SettingsFixture.arguments(
+                hdfs + "/datasets/cifar",
+                hdfs + "/results/run",
                 "h2.seeds=[0]",
-                "h2.data.source=synthetic",
-                "h2.data.uri=" + hdfs + "/datasets/cifar",
                 "h2.data.synthetic.train-per-class=8",
                 "h2.data.synthetic.test-per-class=4",
                 "h2.data.tasks=3",
-                "h2.model.base-width=4",
                 "h2.train.epochs=1",
                 "h2.train.batch-size=16",
-                "h2.retrain.epochs=1",
                 "h2.association.epochs=1",
                 "h2.association.warmup-epochs=0",
-                "h2.reuse.fisher-samples=2",
-                "h2.spark.master=\"local[2]\"",
-                "h2.output.uri=" + hdfs + "/results/run"));
+                "h2.reuse.fisher-samples=2"));
     args.addAll(List.of(extra));
-    return SettingsLoader.load(Optional.empty(), args, new Properties());
+    return SettingsFixture.load(args);
   }
 
   @Test

@@ -41,9 +41,9 @@ class H2JobProgressTest {
    */
   static final class Gate implements TrainingListener {
     @Override
-    public void epochEnded(
-        int seed, int task, Phase phase, int epoch, int epochs, double l, double a, double s) {
-      if (task == 1 && phase == Phase.TRAIN && epoch == 0) {
+    public void epochEnded(EpochEnd epoch) {
+      int seed = epoch.seed();
+      if (epoch.task() == 1 && epoch.phase() == Phase.TRAIN && epoch.epoch() == 0) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!shownTraining(seed) && System.nanoTime() < deadline) {
           try {

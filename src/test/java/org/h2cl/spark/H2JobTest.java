@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.Level;
@@ -32,8 +31,6 @@ import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
-import org.h2cl.config.H2Settings.DataSource;
-import org.h2cl.config.SettingsLoader;
 import org.h2cl.data.DataException;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.results.PaperTable;
@@ -64,8 +61,10 @@ class H2JobTest {
     spark.stop();
   }
 
-  private H2Settings settings(boolean overwrite) {
-    return SettingsFixture.tiny(tmp.resolve("out").toUri().toString(), overwrite);
+  private H2Settings settings(boolean overwrite, String... overrides) {
+    List<String> args = new ArrayList<>(List.of(overrides));
+    args.add(0, "h2.output.overwrite=" + overwrite);
+    return SettingsFixture.tiny(tmp.resolve("out").toUri().toString(), args.toArray(String[]::new));
   }
 
   private JobReport run(H2Settings s, JobOptions options) {
@@ -183,27 +182,8 @@ class H2JobTest {
   void anUnfinishedRunIsNotResumedUnderChangedSettings() throws IOException {
     run(settings(false), JobOptions.failAlwaysAfterTask(1, 2));
     Map<String, String> before = snapshot(tmp.resolve("out"));
-    H2Settings s = settings(false);
     H2Settings moreEpochs =
-        new H2Settings(
-            s.seeds(),
-            s.data(),
-            s.model(),
-            new H2Settings.TrainSettings(
-                s.train().epochs() + 1,
-                s.train().lr(),
-                s.train().momentum(),
-                s.train().batchSize()),
-            s.retrain(),
-            s.association(),
-            s.reinitStd(),
-            s.reuse(),
-            s.prune(),
-            s.compute(),
-            s.output(),
-            s.checkpoint(),
-            s.spark(),
-            s.rendered());
+        settings(false, "h2.train.epochs=" + (settings(false).train().epochs() + 1));
 
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> run(moreEpochs, JobOptions.none()));
@@ -218,7 +198,7 @@ class H2JobTest {
   void aMissingDataSetStopsTheRunOnTheDriverBeforeAnyTraining() {
     H2Settings s =
         SettingsFixture.tiny(
-            tmp.resolve("out").toUri().toString(), false, "local[2]", DataSource.CIFAR10_BINARY);
+            tmp.resolve("out").toUri().toString(), "h2.data.source=cifar10-binary");
 
     DataException e = assertThrows(DataException.class, () -> run(s, JobOptions.none()));
 
@@ -253,18 +233,12 @@ class H2JobTest {
   void secretsInTheSettingsReachNeitherTheRunTableNorTheLog() {
     String secret = "wJalrXUtnFEMI-K7MDENG";
     H2Settings s =
-        SettingsLoader.load(
-            Optional.empty(),
-            List.of(
-                "h2.seeds=[0]",
-                "h2.data.source=synthetic",
-                "h2.data.uri=" + tmp.resolve("data").toUri(),
-                "h2.data.synthetic.train-per-class=4",
-                "h2.data.synthetic.test-per-class=2",
-                "h2.data.download-url=https://AKIAEXAMPLE:" + secret + "@example.org/c.tgz",
-                "h2.spark.master=\"local[2]\"",
-                "h2.output.uri=" + tmp.resolve("out").toUri()),
-            new Properties());
+        SettingsFixture.tiny(
+            tmp,
+            "h2.seeds=[0]",
+            "h2.data.synthetic.train-per-class=4",
+            "h2.data.synthetic.test-per-class=2",
+            "h2.data.download-url=\"https://AKIAEXAMPLE:" + secret + "@example.org/c.tgz\"");
     StringWriter log = new StringWriter();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     WriterAppender appender =
@@ -301,8 +275,7 @@ class H2JobTest {
     assertEquals("127.0.0.1", SparkEnv.get().rpcEnv().address().host());
     assertEquals("127.0.0.1", SparkEnv.get().blockManager().blockManagerId().host());
     assertTrue(spark.sparkContext().ui().isEmpty(), "no web UI unless h2.spark.ui=true");
-    H2Settings withUi =
-        SettingsLoader.load(Optional.empty(), List.of("h2.spark.ui=true"), new Properties());
+    H2Settings withUi = SettingsFixture.tiny("out", "h2.spark.ui=true");
     assertEquals("true", H2Job.sparkConf(withUi).get("spark.ui.enabled"), "asked for: on");
   }
 
@@ -320,7 +293,8 @@ class H2JobTest {
     assertEquals(r.accuracyMatrix(), back.accuracyMatrix());
     assertEquals(r.tasks().get(2).accFinal(), back.tasks().get(2).accFinal());
     assertEquals(
-        List.of(0.5, 0.5), Arrays.stream(back.tasks().get(2).association()).boxed().toList());
+        List.of(0.5, 0.5),
+        Arrays.stream(back.tasks().get(2).outcome().association()).boxed().toList());
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -21,12 +20,12 @@ import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.config.H2Settings;
-import org.h2cl.config.SettingsLoader;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.Versions;
+import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,23 +42,11 @@ class H2JobTrainingTest {
   private static JobReport uninterrupted;
 
   static H2Settings settings(String output) {
-    return SettingsLoader.load(
-        Optional.empty(),
-        List.of(
-            "h2.seeds=[0,1]",
-            "h2.data.source=synthetic",
-            "h2.data.uri=\"" + dir.resolve("data").toUri() + "\"",
-            "h2.data.synthetic.train-per-class=40",
-            "h2.data.synthetic.test-per-class=20",
-            "h2.model.base-width=4",
-            "h2.train.epochs=2",
-            "h2.train.batch-size=32",
-            "h2.retrain.epochs=1",
-            "h2.association.epochs=2",
-            "h2.association.warmup-epochs=1",
-            "h2.reuse.fisher-samples=4",
-            "h2.spark.master=\"local[2,2]\"",
-            "h2.output.uri=\"" + dir.resolve(output).toUri() + "\""));
+    return SettingsFixture.load(
+        SettingsFixture.arguments(
+            dir.resolve("data").toUri().toString(),
+            dir.resolve(output).toUri().toString(),
+            "h2.spark.master=\"local[2,2]\""));
   }
 
   @BeforeAll
@@ -93,6 +80,12 @@ class H2JobTrainingTest {
 
     List<Row> taskResults = read("plain", "task_results");
     assertEquals(10, taskResults.size());
+    // H² at work: every later task reuses some of the earlier tasks' weights, and none forgot.
+    for (Row r : taskResults) {
+      double reused = r.<Double>getAs("reused_fraction");
+      assertTrue(r.<Integer>getAs("task") == 1 ? reused == 0 : reused > 0, r.toString());
+      assertEquals(r.<Double>getAs("acc_after_task"), r.<Double>getAs("acc_final"), r.toString());
+    }
     List<Row> summary = read("plain", "summary");
     assertEquals(
         List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
@@ -161,32 +154,20 @@ class H2JobTrainingTest {
     }
   }
 
-  private static H2Settings withTrainLr(H2Settings s, double lr) {
-    return new H2Settings(
-        s.seeds(),
-        s.data(),
-        s.model(),
-        new H2Settings.TrainSettings(
-            s.train().epochs(), lr, s.train().momentum(), s.train().batchSize()),
-        s.retrain(),
-        s.association(),
-        s.reinitStd(),
-        s.reuse(),
-        s.prune(),
-        s.compute(),
-        s.output(),
-        s.checkpoint(),
-        s.spark(),
-        s.rendered());
-  }
-
   @Test
   void aSeedWhoseLossDivergesFailsAloneNamingSeedTaskAndPhase() throws IOException {
     // Seed 0 restores the uninterrupted run's checkpoints; seed 1 trains with a huge rate.
     copyCheckpoints("diverged", 0);
+    H2Settings exploding =
+        SettingsFixture.load(
+            SettingsFixture.arguments(
+                dir.resolve("data").toUri().toString(),
+                dir.resolve("diverged").toUri().toString(),
+                "h2.spark.master=\"local[2,2]\"",
+                "h2.train.lr=1e30"));
     SeedTrainer seed1Explodes =
         (s, seed, checkpoints, listener) ->
-            SeedRunner.run(seed == 1 ? withTrainLr(s, 1e30) : s, seed, checkpoints, listener);
+            SeedRunner.run(seed == 1 ? exploding : s, seed, checkpoints, listener);
 
     JobReport report = H2Job.run(spark, settings("diverged"), JobOptions.none(), seed1Explodes);
 

@@ -177,7 +177,7 @@ class ScriptsTest {
             "h2.key=value",
             "--verbose",
             "--help-job",
-            "conf/paper.conf        The paper's experiment (H2-SPEC): real CIFAR-10, ten runs.\n",
+            "conf/paper.conf        The paper's experiment (docs/ALGORITHM.md): real CIFAR-10, ten runs.\n",
             "conf/quickstart.conf   A run that finishes in minutes on a laptop:")) {
       assertTrue(local.contains(expected), expected + " missing from\n" + local);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.h2cl.h2.AccuracyCell;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TaskResult;
 
 /** Hand-made seed results with chosen accuracies, for tests of the tables. */
 public final class SeedResults {
@@ -16,7 +17,7 @@ public final class SeedResults {
    * the end; the accuracy matrix holds every (after, task) cell with after >= task.
    */
   public static SeedResult of(int seed, int resumedFromTask, double... accuracies) {
-    List<TaskOutcome> tasks = new ArrayList<>();
+    List<TaskResult> tasks = new ArrayList<>();
     List<AccuracyCell> matrix = new ArrayList<>();
     for (int k = 1; k <= accuracies.length; k++) {
       double[] pi = new double[k - 1];
@@ -26,15 +27,16 @@ public final class SeedResults {
         logits[j] = 1.0 - 0.01 * (seed + j);
       }
       tasks.add(
-          new TaskOutcome(
-              k,
-              accuracies[k - 1],
-              accuracies[k - 1],
-              0.25 * Math.pow(0.75, k - 1),
-              0.01 * k,
-              pi,
-              logits,
-              10.0 * k));
+          new TaskResult(
+              new TaskOutcome(
+                  k,
+                  accuracies[k - 1],
+                  0.25 * Math.pow(0.75, k - 1),
+                  0.01 * k,
+                  pi,
+                  logits,
+                  10.0 * k),
+              accuracies[k - 1]));
       for (int after = k; after <= accuracies.length; after++) {
         matrix.add(new AccuracyCell(after, k, accuracies[k - 1]));
       }

@@ -12,6 +12,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_VARIANCE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
+import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.global.dnnl;
@@ -136,7 +137,9 @@ final class BnStep {
     bind(training);
     if (training) {
       this.training.forward.run(s);
-      layer.updateRunningStatistics(valuesPerChannel);
+      moveTowards(layer.runningMean(), layer.batchMean(), 1.0);
+      moveTowards(
+          layer.runningVar(), layer.batchVar(), BatchNormLayer.unbiasedFactor(valuesPerChannel));
     } else {
       inference.forward.run(s);
     }
@@ -150,6 +153,19 @@ final class BnStep {
   void backward(stream s) {
     bind(lastTraining);
     (lastTraining ? training : inference).backward.run(s);
+  }
+
+  /**
+   * r ← (1 − m)·r + m·f·b on the host, m = {@link BatchNormLayer#MOMENTUM}: a running statistic
+   * moving towards the batch's (f = 1 for the mean, n/(n − 1) for the variance).
+   */
+  private static void moveTowards(INDArray running, INDArray batch, double f) {
+    FloatBuffer r = running.data().asNioFloat();
+    FloatBuffer b = batch.data().asNioFloat();
+    double m = BatchNormLayer.MOMENTUM;
+    for (int i = 0; i < running.length(); i++) {
+      r.put(i, (float) ((1 - m) * r.get(i) + m * f * b.get(i)));
+    }
   }
 
   private void bind(boolean training) {

@@ -4,7 +4,7 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.Pointer;
-import org.h2cl.model.Ops;
+import org.h2cl.model.NdArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -71,7 +71,7 @@ public final class OneDnn {
    * it in place. The array must be dense and start at its buffer's beginning.
    */
   static Pointer address(INDArray a) {
-    if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !Ops.denseRowMajor(a)) {
+    if (a.dataType() != DataType.FLOAT || a.offset() != 0 || !NdArrays.denseRowMajor(a)) {
       throw new IllegalArgumentException(
           "oneDNN needs a dense float32 array at offset 0, got " + a.shapeInfoToString());
     }

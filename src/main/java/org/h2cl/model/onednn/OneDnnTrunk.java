@@ -15,6 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * thread count (SeedTask sets it per seed).
  */
 public final class OneDnnTrunk implements Trunk {
+  /**
+   * Channels per block of the activation layout ({@link Plan#LAYOUT}): the base width must be a
+   * multiple of it (see {@link #widthProblem}).
+   */
+  public static final int CHANNEL_BLOCK = 16;
+
   private final ResNet18 net;
   private final ConvAlgorithm algorithm;
   private final Context ctx;
@@ -23,16 +29,11 @@ public final class OneDnnTrunk implements Trunk {
   private final Map<Integer, Plan> plans = new HashMap<>();
   private Plan last;
 
-  public OneDnnTrunk(ResNet18 net, ConvAlgorithm algorithm) {
-    this(net, algorithm, false);
-  }
-
-  /** fenced: every buffer fenced and checked after each pass (tests; see {@link Storage}). */
+  /**
+   * fenced: every buffer fenced and checked after each pass (tests; see {@link Storage}). The
+   * caller has checked {@link #widthProblem}.
+   */
   OneDnnTrunk(ResNet18 net, ConvAlgorithm algorithm, boolean fenced) {
-    String reason = unusableReason(net.baseWidth);
-    if (reason != null) {
-      throw new IllegalArgumentException(reason);
-    }
     this.net = net;
     this.algorithm = algorithm;
     this.fenced = fenced;
@@ -41,21 +42,18 @@ public final class OneDnnTrunk implements Trunk {
   }
 
   /**
-   * Channels per block of the activation layout ({@link Plan#LAYOUT}): the base width must be a
-   * multiple of it.
+   * The width rule, stated once: why this trunk cannot run a network of this base width, or null
+   * when it can. Pure arithmetic, so settings can be checked without loading oneDNN.
    */
-  public static final int CHANNEL_BLOCK = 16;
-
-  /** Why this trunk cannot run a network of this base width, or null when it can. */
-  public static String unusableReason(int baseWidth) {
+  public static String widthProblem(int baseWidth) {
     if (baseWidth % CHANNEL_BLOCK != 0) {
       return "the oneDNN trunk needs h2.model.base-width to be a multiple of "
           + CHANNEL_BLOCK
-          + " (got "
+          + ", got "
           + baseWidth
-          + "): oneDNN 2.5.2's kernels for padded channels are slow or wrong";
+          + " (oneDNN 2.5.2's kernels for padded channels are slow or wrong)";
     }
-    return OneDnn.unavailableReason();
+    return null;
   }
 
   @Override

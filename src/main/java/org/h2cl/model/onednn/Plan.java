@@ -20,7 +20,7 @@ final class Plan {
   /**
    * The activation layout: channels in blocks of 16, the AVX-512 kernels' native layout and the one
    * oneDNN's Winograd needs. So the trunk takes base widths that are multiples of 16 ({@link
-   * OneDnnTrunk#unusableReason}); for others oneDNN 2.5.2 pads channels, and with padded or
+   * OneDnnTrunk#widthProblem}); for others oneDNN 2.5.2 pads channels, and with padded or
    * channels-last tensors some of its kernels fail (in-place add+ReLU computes wrong values, the
    * 1×1 backward-weights kernel writes past its scratchpad; OneDnnTrunkTest).
    */

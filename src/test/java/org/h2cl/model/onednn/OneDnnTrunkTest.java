@@ -5,19 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
 import org.h2cl.model.BatchNormLayer;
-import org.h2cl.model.BnBank;
 import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.ConvLayer;
-import org.h2cl.model.Head;
-import org.h2cl.model.Init;
 import org.h2cl.model.Kernels;
 import org.h2cl.model.MomentumSgd;
 import org.h2cl.model.ResNet18;
 import org.h2cl.model.SoftmaxCrossEntropy;
+import org.h2cl.testing.Networks;
+import org.h2cl.testing.Networks.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,27 +39,9 @@ class OneDnnTrunkTest {
   private static final double FORWARD = 1e-5;
   private static final double GRADIENT = 5e-2;
 
-  /** A network with its head and BN bank selected. */
-  private record Net(ResNet18 net, Head head, BnBank bank) {}
-
-  /** Non-trivial parameters and BN statistics, drawn from seed 7 whatever the type and kernels. */
   private static Net network(
       int width, boolean stemRelu, DataType type, Kernels kernels, ConvAlgorithm algorithm) {
-    SplittableRandom rng = new SplittableRandom(7);
-    ResNet18 net = new ResNet18(width, stemRelu, 2, type, kernels, algorithm);
-    net.initialiseConvs(rng);
-    BnBank bank = net.newBank();
-    for (int i = 0; i < bank.size(); i++) {
-      long c = bank.gamma[i].length();
-      bank.gamma[i].assign(Init.uniform(rng, c, 0.5).addi(1));
-      bank.beta[i].assign(Init.uniform(rng, c, 0.3));
-      bank.runningMean[i].assign(Init.uniform(rng, c, 0.1));
-      bank.runningVar[i].assign(Init.uniform(rng, c, 0.2).addi(1));
-    }
-    Head head = net.newHead(2, rng);
-    net.use(head, bank);
-    net.setActiveMasks(null);
-    return new Net(net, head, bank);
+    return Networks.of(width, stemRelu, type, kernels, algorithm);
   }
 
   private static Net float64(int width, boolean stemRelu) {
@@ -70,13 +50,12 @@ class OneDnnTrunkTest {
 
   private static Net oneDnn(int width, boolean stemRelu, ConvAlgorithm algorithm) {
     Net n = network(width, stemRelu, DataType.FLOAT, Kernels.ONEDNN, algorithm);
-    assertEquals(Kernels.ONEDNN, n.net.kernels());
+    assertEquals(Kernels.ONEDNN, n.net().backend().kernels());
     return n;
   }
 
   private static INDArray images(int n, long seed) {
-    return Init.normal(new SplittableRandom(seed), (long) n * 3 * 32 * 32, 1.0)
-        .reshape(n, 3, 32, 32);
+    return Networks.images(n, seed);
   }
 
   /** Logits, then every conv gradient, then gamma and beta gradients of one pass. */
@@ -129,24 +108,24 @@ class OneDnnTrunkTest {
     Net reference = float64(width, stemRelu);
     Net net = oneDnn(width, stemRelu, algorithm);
     INDArray x = images(batch, 3);
-    INDArray[] expected = pass(reference.net, x, training);
-    INDArray[] actual = pass(net.net, x, training);
-    int convs = net.net.convs().size();
+    INDArray[] expected = pass(reference.net(), x, training);
+    INDArray[] actual = pass(net.net(), x, training);
+    int convs = net.net().convs().size();
     assertTrue(relativeError(actual[0], expected[0]) < FORWARD, "logits");
     for (int i = 1; i < actual.length; i++) {
       if (i > convs && !training) {
         break; // inference mode reports no gamma/beta gradients
       }
       double err = relativeError(actual[i], expected[i]);
-      String what = i <= convs ? net.net.convs().get(i - 1).name : "BN parameter " + (i - convs);
+      String what = i <= convs ? net.net().convs().get(i - 1).name : "BN parameter " + (i - convs);
       assertTrue(err < GRADIENT, what + " gradient off by " + err);
     }
-    for (int i = 0; i < net.bank.size(); i++) {
+    for (int i = 0; i < net.bank().size(); i++) {
       assertTrue(
-          relativeError(net.bank.runningMean[i], reference.bank.runningMean[i]) < FORWARD,
+          relativeError(net.bank().runningMean[i], reference.bank().runningMean[i]) < FORWARD,
           "running mean " + i);
       assertTrue(
-          relativeError(net.bank.runningVar[i], reference.bank.runningVar[i]) < FORWARD,
+          relativeError(net.bank().runningVar[i], reference.bank().runningVar[i]) < FORWARD,
           "running var " + i);
     }
   }
@@ -155,67 +134,58 @@ class OneDnnTrunkTest {
   void anSgdStepReachesTheNextForwardPass() {
     Net reference = float64(16, false);
     Net net = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
-    INDArray[] trainable = new INDArray[net.net.convs().size()];
-    INDArray[] trainable64 = new INDArray[trainable.length];
-    for (int l = 0; l < trainable.length; l++) {
-      // About half of every layer may move.
-      INDArray w = net.net.convs().get(l).weight;
-      trainable[l] =
-          Init.uniform(new SplittableRandom(l), w.length(), 1)
-              .gt(0)
-              .castTo(DataType.FLOAT)
-              .reshape(w.shape());
-      trainable64[l] = trainable[l].castTo(DataType.DOUBLE);
-    }
-    MomentumSgd referenceSgd = new MomentumSgd(reference.net);
-    MomentumSgd sgd = new MomentumSgd(net.net);
+    // About half of every layer may move.
+    INDArray[] trainable = Networks.masks(net.net(), 0.5, 0);
+    INDArray[] trainable64 = Networks.masks(reference.net(), 0.5, 0);
+    MomentumSgd referenceSgd = new MomentumSgd(reference.net());
+    MomentumSgd sgd = new MomentumSgd(net.net());
     referenceSgd.startPhase(0.5, 0.9, trainable64);
     sgd.startPhase(0.5, 0.9, trainable);
     INDArray x = images(4, 10);
-    INDArray before = pass(net.net, x, false)[0];
-    pass(reference.net, x, false);
-    referenceSgd.step(reference.head, reference.bank);
-    sgd.step(net.head, net.bank);
-    for (int l = 0; l < net.net.convs().size(); l++) {
-      ConvLayer c = net.net.convs().get(l);
-      double err = relativeError(c.weight, reference.net.convs().get(l).weight);
+    INDArray before = pass(net.net(), x, false)[0];
+    pass(reference.net(), x, false);
+    referenceSgd.step(reference.head(), reference.bank());
+    sgd.step(net.head(), net.bank());
+    for (int l = 0; l < net.net().convs().size(); l++) {
+      ConvLayer c = net.net().convs().get(l);
+      double err = relativeError(c.weight, reference.net().convs().get(l).weight);
       assertTrue(err < 1e-4, c.name + " weights off by " + err);
     }
     // The next pass sees the new weights (the kernels' copies were refreshed): it moved, and
     // as the float64 network's did.
-    INDArray after = pass(net.net, x, false)[0];
+    INDArray after = pass(net.net(), x, false)[0];
     assertTrue(relativeError(after, before) > 1e-2, "the step changed nothing");
-    assertTrue(relativeError(after, pass(reference.net, x, false)[0]) < 1e-4, "after the step");
+    assertTrue(relativeError(after, pass(reference.net(), x, false)[0]) < 1e-4, "after the step");
   }
 
   @Test
   void batchSizesShareBuffersWithoutInterfering() {
     INDArray x = images(3, 2);
-    INDArray[] fresh = pass(oneDnn(16, false, ConvAlgorithm.WINOGRAD).net, x, true);
+    INDArray[] fresh = pass(oneDnn(16, false, ConvAlgorithm.WINOGRAD).net(), x, true);
     Net shared = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
     // A smaller batch, then a larger one (the buffers grow, the plans are rebuilt), then x: the
     // training-mode pass depends on neither the running statistics nor the earlier batches.
-    pass(shared.net, images(1, 5), false);
-    pass(shared.net, images(7, 4), true);
-    assertSame(fresh, pass(shared.net, x, true));
+    pass(shared.net(), images(1, 5), false);
+    pass(shared.net(), images(7, 4), true);
+    assertSame(fresh, pass(shared.net(), x, true));
   }
 
   @Test
   void weightChangesReachTheKernels() {
     Net net = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
     INDArray x = images(2, 6);
-    INDArray before = pass(net.net, x, false)[0];
-    for (ConvLayer c : net.net.convs()) {
+    INDArray before = pass(net.net(), x, false)[0];
+    for (ConvLayer c : net.net().convs()) {
       c.weight.muli(1.5);
     }
-    net.net.refreshWeights();
-    INDArray after = pass(net.net, x, false)[0];
+    net.net().refreshWeights();
+    INDArray after = pass(net.net(), x, false)[0];
     Net scaled = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
-    for (ConvLayer c : scaled.net.convs()) {
+    for (ConvLayer c : scaled.net().convs()) {
       c.weight.muli(1.5);
     }
-    scaled.net.refreshWeights();
-    assertEquals(pass(scaled.net, x, false)[0], after);
+    scaled.net().refreshWeights();
+    assertEquals(pass(scaled.net(), x, false)[0], after);
     assertTrue(relativeError(after, before) > 1e-3, "scaled weights changed nothing");
   }
 
@@ -223,33 +193,25 @@ class OneDnnTrunkTest {
   void masksReachTheKernels() {
     Net net = oneDnn(16, false, ConvAlgorithm.DIRECT);
     INDArray x = images(2, 8);
-    INDArray[] masks = new INDArray[net.net.convs().size()];
-    for (int l = 0; l < masks.length; l++) {
-      INDArray w = net.net.convs().get(l).weight;
-      masks[l] =
-          Init.uniform(new SplittableRandom(100 + l), w.length(), 1)
-              .gt(0)
-              .castTo(DataType.FLOAT)
-              .reshape(w.shape());
-    }
-    net.net.setActiveMasks(masks);
-    INDArray masked = pass(net.net, x, false)[0];
+    INDArray[] masks = Networks.masks(net.net(), 0.5, 100);
+    net.net().setActiveMasks(masks);
+    INDArray masked = pass(net.net(), x, false)[0];
     Net zeroed = oneDnn(16, false, ConvAlgorithm.DIRECT);
     for (int l = 0; l < masks.length; l++) {
-      zeroed.net.convs().get(l).weight.muli(masks[l]);
+      zeroed.net().convs().get(l).weight.muli(masks[l]);
     }
-    zeroed.net.refreshWeights();
-    assertEquals(pass(zeroed.net, x, false)[0], masked);
+    zeroed.net().refreshWeights();
+    assertEquals(pass(zeroed.net(), x, false)[0], masked);
   }
 
   @Test
   void inferencePassesLeaveTheGammaGradientsOfTraining() {
     Net net = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
-    INDArray[] trained = pass(net.net, images(4, 1), true);
-    pass(net.net, images(1, 2), false); // a Fisher-style pass in between
-    int first = 1 + net.net.convs().size();
-    for (int i = 0; i < net.net.batchNorms().size(); i++) {
-      assertEquals(trained[first + 2 * i], net.net.batchNorms().get(i).gradGamma, "gamma " + i);
+    INDArray[] trained = pass(net.net(), images(4, 1), true);
+    pass(net.net(), images(1, 2), false); // a Fisher-style pass in between
+    int first = 1 + net.net().convs().size();
+    for (int i = 0; i < net.net().batchNorms().size(); i++) {
+      assertEquals(trained[first + 2 * i], net.net().batchNorms().get(i).gradGamma, "gamma " + i);
     }
   }
 
@@ -257,7 +219,7 @@ class OneDnnTrunkTest {
   @CsvSource({"WINOGRAD", "DIRECT"})
   void noKernelWritesOutsideItsBuffers(ConvAlgorithm algorithm) {
     Net net = network(16, true, DataType.FLOAT, Kernels.LIBND4J, algorithm);
-    OneDnnTrunk fenced = new OneDnnTrunk(net.net, algorithm, true);
+    OneDnnTrunk fenced = new OneDnnTrunk(net.net(), algorithm, true);
     for (int n : new int[] {1, 5, 16, 3}) {
       for (boolean training : new boolean[] {true, false}) {
         INDArray features = fenced.forward(images(n, n), training); // verifies the fences
@@ -279,26 +241,10 @@ class OneDnnTrunkTest {
   }
 
   @Test
-  void autoChoosesOneDnnWhereItRunsAndLibnd4jElsewhere() {
-    assertEquals(Kernels.ONEDNN, Kernels.AUTO.resolve(DataType.FLOAT, 64));
-    assertEquals(Kernels.LIBND4J, Kernels.AUTO.resolve(DataType.FLOAT, 8));
-    assertEquals(Kernels.LIBND4J, Kernels.AUTO.resolve(DataType.DOUBLE, 64));
-    assertEquals(Kernels.LIBND4J, Kernels.LIBND4J.resolve(DataType.FLOAT, 64));
-    IllegalStateException width =
-        assertThrows(IllegalStateException.class, () -> Kernels.ONEDNN.resolve(DataType.FLOAT, 8));
-    assertTrue(width.getMessage().contains("h2.model.base-width"), width.getMessage());
-    assertTrue(width.getMessage().contains("h2.compute.kernels"), width.getMessage());
-    IllegalStateException type =
-        assertThrows(
-            IllegalStateException.class, () -> Kernels.ONEDNN.resolve(DataType.DOUBLE, 64));
-    assertTrue(type.getMessage().contains("float32"), type.getMessage());
-  }
-
-  @Test
   void winogradServesTheStrideOneConvolutions() {
     Net net = oneDnn(16, false, ConvAlgorithm.WINOGRAD);
-    List<String> kernels = ((OneDnnTrunk) net.net.trunk()).convImplementations(4);
-    List<ConvLayer> convs = net.net.convs();
+    List<String> kernels = ((OneDnnTrunk) net.net().trunk()).convImplementations(4);
+    List<ConvLayer> convs = net.net().convs();
     // oneDNN 2.5 has Winograd kernels for AVX-512 only; elsewhere every layer falls back to direct.
     boolean avx512 = OneDnn.isa().startsWith("avx512");
     for (int l = 0; l < convs.size(); l++) {

@@ -1,8 +1,8 @@
-package org.h2cl.model;
+package org.h2cl.model.libnd4j;
 
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.h2cl.model.NdArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -12,28 +12,25 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * memory, for the CPU backend, where libnd4j's kernels for these memory-bound steps are 2-10x
  * slower than a pass over the data needs to be (BENCHMARKS.md). Each method reads and writes every
  * element at most twice; channels (or index ranges) are split over this thread's OpenMP thread
- * count. Only for contiguous float32/float64 arrays in host memory: {@link #applicable} says when;
- * {@link Ops} falls back to libnd4j otherwise.
+ * count. Only for contiguous float32 arrays in host memory, the product's: {@link #applicable} says
+ * when; {@link Ops} falls back to libnd4j's ops otherwise (the GPU, and float64 for the gradient
+ * checks, which thereby check the GPU's path).
  */
 final class NchwKernels {
-  private static final boolean CPU = Ops.isCpuBackend();
+  private static final boolean CPU = NdArrays.cpuBackend();
 
   private NchwKernels() {}
 
-  /** True when every array is a contiguous c-order host array of the first one's type (f32/f64). */
+  /** True when every array is a contiguous c-order float32 host array. */
   static boolean applicable(INDArray... arrays) {
     if (!CPU) {
       return false;
     }
-    DataType t = arrays[0].dataType();
-    if (t != DataType.FLOAT && t != DataType.DOUBLE) {
-      return false;
-    }
     for (INDArray a : arrays) {
-      if (a.dataType() != t
+      if (a.dataType() != DataType.FLOAT
           || a.offset() != 0
           || a.ordering() != 'c'
-          || !Ops.denseRowMajor(a)
+          || !NdArrays.denseRowMajor(a)
           || a.data().length() < a.length()) {
         return false;
       }
@@ -62,11 +59,8 @@ final class NchwKernels {
     double[] b = load(beta);
     double[] mu = new double[c];
     double[] v = new double[c];
-    boolean f32 = x.dataType() == DataType.FLOAT;
-    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
-    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
-    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
-    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
+    FloatBuffer xf = x.data().asNioFloat();
+    FloatBuffer yf = y.data().asNioFloat();
     double m = (double) n * hw;
     forChannels(
         c,
@@ -74,40 +68,24 @@ final class NchwKernels {
         ch -> {
           double s1 = 0;
           double s2 = 0;
-          if (f32) {
-            float k = xf.get(ch * hw);
-            for (int i = 0; i < n; i++) {
-              int base = (i * c + ch) * hw;
-              float a1 = 0;
-              float a2 = 0;
-              for (int j = base; j < base + hw; j++) {
-                float d = xf.get(j) - k;
-                a1 += d;
-                a2 += d * d;
-              }
-              s1 += a1;
-              s2 += a2;
+          float k = xf.get(ch * hw);
+          for (int i = 0; i < n; i++) {
+            int base = (i * c + ch) * hw;
+            // Float sums over one plane (≤ 1024 values), double across planes: accurate and fast.
+            float a1 = 0;
+            float a2 = 0;
+            for (int j = base; j < base + hw; j++) {
+              float d = xf.get(j) - k;
+              a1 += d;
+              a2 += d * d;
             }
-            mu[ch] = k + s1 / m;
-          } else {
-            double k = xd.get(ch * hw);
-            for (int i = 0; i < n; i++) {
-              int base = (i * c + ch) * hw;
-              for (int j = base; j < base + hw; j++) {
-                double d = xd.get(j) - k;
-                s1 += d;
-                s2 += d * d;
-              }
-            }
-            mu[ch] = k + s1 / m;
+            s1 += a1;
+            s2 += a2;
           }
+          mu[ch] = k + s1 / m;
           v[ch] = Math.max(0, s2 / m - (s1 / m) * (s1 / m));
           double scale = g[ch] / Math.sqrt(v[ch] + eps);
-          if (f32) {
-            affineChannel(xf, yf, n, c, hw, ch, mu[ch], scale, b[ch]);
-          } else {
-            affineChannel(xd, yd, n, c, hw, ch, mu[ch], scale, b[ch]);
-          }
+          affineChannel(xf, yf, n, c, hw, ch, mu[ch], scale, b[ch]);
         });
     store(mu, mean);
     store(v, var);
@@ -121,21 +99,12 @@ final class NchwKernels {
     int n = (int) in.size(0);
     int c = (int) in.size(1);
     int hw = (int) (in.length() / ((long) n * c));
-    boolean f32 = in.dataType() == DataType.FLOAT;
-    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
-    FloatBuffer outf = f32 ? out.data().asNioFloat() : null;
-    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
-    DoubleBuffer outd = f32 ? null : out.data().asNioDouble();
+    FloatBuffer inf = in.data().asNioFloat();
+    FloatBuffer outf = out.data().asNioFloat();
     forChannels(
         c,
         in.length(),
-        ch -> {
-          if (f32) {
-            affineChannel(inf, outf, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
-          } else {
-            affineChannel(ind, outd, n, c, hw, ch, shift[ch], scale[ch], offset[ch]);
-          }
-        });
+        ch -> affineChannel(inf, outf, n, c, hw, ch, shift[ch], scale[ch], offset[ch]));
   }
 
   private static void affineChannel(
@@ -159,53 +128,23 @@ final class NchwKernels {
     }
   }
 
-  private static void affineChannel(
-      DoubleBuffer in,
-      DoubleBuffer out,
-      int n,
-      int c,
-      int hw,
-      int ch,
-      double shift,
-      double scale,
-      double offset) {
-    for (int i = 0; i < n; i++) {
-      int base = (i * c + ch) * hw;
-      for (int j = base; j < base + hw; j++) {
-        out.put(j, (in.get(j) - shift) * scale + offset);
-      }
-    }
-  }
-
   /**
    * gradIn = gradOut where the ReLU's output y is positive, else 0; gradIn may alias gradOut. y
    * must be a ReLU output (no negative values other than −0); NaN in y passes the gradient.
    */
   static void reluBackward(INDArray y, INDArray gradOut, INDArray gradIn) {
-    boolean f32 = y.dataType() == DataType.FLOAT;
-    FloatBuffer yf = f32 ? y.data().asNioFloat() : null;
-    FloatBuffer gf = f32 ? gradOut.data().asNioFloat() : null;
-    FloatBuffer of = f32 ? gradIn.data().asNioFloat() : null;
-    DoubleBuffer yd = f32 ? null : y.data().asNioDouble();
-    DoubleBuffer gd = f32 ? null : gradOut.data().asNioDouble();
-    DoubleBuffer od = f32 ? null : gradIn.data().asNioDouble();
+    FloatBuffer yf = y.data().asNioFloat();
+    FloatBuffer gf = gradOut.data().asNioFloat();
+    FloatBuffer of = gradIn.data().asNioFloat();
     forRanges(
         Math.toIntExact(y.length()),
         (from, to) -> {
           // Branch-free: y's sign is random, and a mispredicted branch per element made this
           // pass 5x slower. mask = all ones iff y's bits are a positive int (y > 0, -0 excluded).
-          if (f32) {
-            for (int j = from; j < to; j++) {
-              int b = Float.floatToRawIntBits(yf.get(j));
-              int mask = (-b >> 31) & ~(b >> 31);
-              of.put(j, Float.intBitsToFloat(Float.floatToRawIntBits(gf.get(j)) & mask));
-            }
-          } else {
-            for (int j = from; j < to; j++) {
-              long b = Double.doubleToRawLongBits(yd.get(j));
-              long mask = (-b >> 63) & ~(b >> 63);
-              od.put(j, Double.longBitsToDouble(Double.doubleToRawLongBits(gd.get(j)) & mask));
-            }
+          for (int j = from; j < to; j++) {
+            int b = Float.floatToRawIntBits(yf.get(j));
+            int mask = (-b >> 31) & ~(b >> 31);
+            of.put(j, Float.intBitsToFloat(Float.floatToRawIntBits(gf.get(j)) & mask));
           }
         });
   }
@@ -224,68 +163,37 @@ final class NchwKernels {
       double mu,
       INDArray eff,
       INDArray a) {
-    if (w.dataType() == DataType.FLOAT) {
-      FloatBuffer wb = w.data().asNioFloat();
-      FloatBuffer gb = g.data().asNioFloat();
-      FloatBuffer tb = t == null ? null : t.data().asNioFloat();
-      FloatBuffer vb = v.data().asNioFloat();
-      FloatBuffer eb = eff == null ? null : eff.data().asNioFloat();
-      FloatBuffer ab = a == null ? null : a.data().asNioFloat();
-      float m = (float) mu;
-      float step = (float) -lr;
-      forRanges(
-          Math.toIntExact(w.length()),
-          (from, to) -> {
-            for (int i = from; i < to; i++) {
-              float gi = tb == null ? gb.get(i) : gb.get(i) * tb.get(i);
-              float vi = m * vb.get(i) + gi;
-              float wi = wb.get(i) + step * vi;
-              vb.put(i, vi);
-              wb.put(i, wi);
-              if (eb != null) {
-                eb.put(i, ab == null ? wi : wi * ab.get(i));
-              }
+    FloatBuffer wb = w.data().asNioFloat();
+    FloatBuffer gb = g.data().asNioFloat();
+    FloatBuffer tb = t == null ? null : t.data().asNioFloat();
+    FloatBuffer vb = v.data().asNioFloat();
+    FloatBuffer eb = eff == null ? null : eff.data().asNioFloat();
+    FloatBuffer ab = a == null ? null : a.data().asNioFloat();
+    float m = (float) mu;
+    float step = (float) -lr;
+    forRanges(
+        Math.toIntExact(w.length()),
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            float gi = tb == null ? gb.get(i) : gb.get(i) * tb.get(i);
+            float vi = m * vb.get(i) + gi;
+            float wi = wb.get(i) + step * vi;
+            vb.put(i, vi);
+            wb.put(i, wi);
+            if (eb != null) {
+              eb.put(i, ab == null ? wi : wi * ab.get(i));
             }
-          });
-    } else {
-      DoubleBuffer wb = w.data().asNioDouble();
-      DoubleBuffer gb = g.data().asNioDouble();
-      DoubleBuffer tb = t == null ? null : t.data().asNioDouble();
-      DoubleBuffer vb = v.data().asNioDouble();
-      DoubleBuffer eb = eff == null ? null : eff.data().asNioDouble();
-      DoubleBuffer ab = a == null ? null : a.data().asNioDouble();
-      forRanges(
-          Math.toIntExact(w.length()),
-          (from, to) -> {
-            for (int i = from; i < to; i++) {
-              double gi = tb == null ? gb.get(i) : gb.get(i) * tb.get(i);
-              double vi = mu * vb.get(i) + gi;
-              double wi = wb.get(i) - lr * vi;
-              vb.put(i, vi);
-              wb.put(i, wi);
-              if (eb != null) {
-                eb.put(i, ab == null ? wi : wi * ab.get(i));
-              }
-            }
-          });
-    }
+          }
+        });
   }
 
   /** r ← (1 − m)·r + m·f·b elementwise (a running statistic moving towards a batch's). */
   static void lerp(INDArray r, INDArray b, double m, double f) {
     int n = Math.toIntExact(r.length());
-    if (r.dataType() == DataType.FLOAT) {
-      FloatBuffer rb = r.data().asNioFloat();
-      FloatBuffer bb = b.data().asNioFloat();
-      for (int i = 0; i < n; i++) {
-        rb.put(i, (float) ((1 - m) * rb.get(i) + m * f * bb.get(i)));
-      }
-    } else {
-      DoubleBuffer rb = r.data().asNioDouble();
-      DoubleBuffer bb = b.data().asNioDouble();
-      for (int i = 0; i < n; i++) {
-        rb.put(i, (1 - m) * rb.get(i) + m * f * bb.get(i));
-      }
+    FloatBuffer rb = r.data().asNioFloat();
+    FloatBuffer bb = b.data().asNioFloat();
+    for (int i = 0; i < n; i++) {
+      rb.put(i, (float) ((1 - m) * rb.get(i) + m * f * bb.get(i)));
     }
   }
 
@@ -293,21 +201,14 @@ final class NchwKernels {
   static void planeMeans(INDArray x, INDArray out) {
     int planes = Math.toIntExact(out.length());
     int hw = Math.toIntExact(x.length() / planes);
-    boolean f32 = x.dataType() == DataType.FLOAT;
-    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
-    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
-    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
-    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    FloatBuffer xf = x.data().asNioFloat();
+    FloatBuffer of = out.data().asNioFloat();
     for (int p = 0; p < planes; p++) {
       double sum = 0;
       for (int j = p * hw; j < (p + 1) * hw; j++) {
-        sum += f32 ? xf.get(j) : xd.get(j);
+        sum += xf.get(j);
       }
-      if (f32) {
-        of.put(p, (float) (sum / hw));
-      } else {
-        od.put(p, sum / hw);
-      }
+      of.put(p, (float) (sum / hw));
     }
   }
 
@@ -315,22 +216,12 @@ final class NchwKernels {
   static void spreadPlanes(INDArray in, double scale, INDArray out) {
     int planes = Math.toIntExact(in.length());
     int hw = Math.toIntExact(out.length() / planes);
-    boolean f32 = in.dataType() == DataType.FLOAT;
-    FloatBuffer inf = f32 ? in.data().asNioFloat() : null;
-    FloatBuffer of = f32 ? out.data().asNioFloat() : null;
-    DoubleBuffer ind = f32 ? null : in.data().asNioDouble();
-    DoubleBuffer od = f32 ? null : out.data().asNioDouble();
+    FloatBuffer inf = in.data().asNioFloat();
+    FloatBuffer of = out.data().asNioFloat();
     for (int p = 0; p < planes; p++) {
-      if (f32) {
-        float v = (float) (inf.get(p) * scale);
-        for (int j = p * hw; j < (p + 1) * hw; j++) {
-          of.put(j, v);
-        }
-      } else {
-        double v = ind.get(p) * scale;
-        for (int j = p * hw; j < (p + 1) * hw; j++) {
-          od.put(j, v);
-        }
+      float v = (float) (inf.get(p) * scale);
+      for (int j = p * hw; j < (p + 1) * hw; j++) {
+        of.put(j, v);
       }
     }
   }
@@ -366,23 +257,15 @@ final class NchwKernels {
     double[] g = load(gamma);
     double[] dGamma = new double[c];
     double[] dBeta = new double[c];
-    boolean f32 = x.dataType() == DataType.FLOAT;
-    FloatBuffer xf = f32 ? x.data().asNioFloat() : null;
-    FloatBuffer gyf = f32 ? gradOut.data().asNioFloat() : null;
-    FloatBuffer gxf = f32 ? gradIn.data().asNioFloat() : null;
-    DoubleBuffer xd = f32 ? null : x.data().asNioDouble();
-    DoubleBuffer gyd = f32 ? null : gradOut.data().asNioDouble();
-    DoubleBuffer gxd = f32 ? null : gradIn.data().asNioDouble();
+    FloatBuffer xf = x.data().asNioFloat();
+    FloatBuffer gyf = gradOut.data().asNioFloat();
+    FloatBuffer gxf = gradIn.data().asNioFloat();
     forChannels(
         c,
         x.length(),
         ch -> {
           double inv = 1.0 / Math.sqrt(v[ch] + eps);
-          if (f32) {
-            bnBackwardChannel(xf, gyf, gxf, n, c, hw, ch, mu[ch], inv, g[ch], dGamma, dBeta);
-          } else {
-            bnBackwardChannel(xd, gyd, gxd, n, c, hw, ch, mu[ch], inv, g[ch], dGamma, dBeta);
-          }
+          bnBackwardChannel(xf, gyf, gxf, n, c, hw, ch, mu[ch], inv, g[ch], dGamma, dBeta);
         });
     store(dGamma, gradGamma);
     store(dBeta, gradBeta);
@@ -390,25 +273,17 @@ final class NchwKernels {
 
   private static double[] load(INDArray a) {
     double[] v = new double[(int) a.length()];
-    if (a.dataType() == DataType.FLOAT) {
-      FloatBuffer b = a.data().asNioFloat();
-      for (int i = 0; i < v.length; i++) {
-        v[i] = b.get(i);
-      }
-    } else {
-      a.data().asNioDouble().get(0, v);
+    FloatBuffer b = a.data().asNioFloat();
+    for (int i = 0; i < v.length; i++) {
+      v[i] = b.get(i);
     }
     return v;
   }
 
   private static void store(double[] v, INDArray a) {
-    if (a.dataType() == DataType.FLOAT) {
-      FloatBuffer b = a.data().asNioFloat();
-      for (int i = 0; i < v.length; i++) {
-        b.put(i, (float) v[i]);
-      }
-    } else {
-      a.data().asNioDouble().put(0, v);
+    FloatBuffer b = a.data().asNioFloat();
+    for (int i = 0; i < v.length; i++) {
+      b.put(i, (float) v[i]);
     }
   }
 
@@ -447,43 +322,6 @@ final class NchwKernels {
     float scale = (float) (gamma * inv);
     float meanG = (float) (sumG / m);
     float k = (float) (inv * inv * sumGx / m);
-    for (int i = 0; i < n; i++) {
-      int base = (i * c + ch) * hw;
-      for (int j = base; j < base + hw; j++) {
-        gx.put(j, scale * (gy.get(j) - meanG - (x.get(j) - mu) * k));
-      }
-    }
-  }
-
-  private static void bnBackwardChannel(
-      DoubleBuffer x,
-      DoubleBuffer gy,
-      DoubleBuffer gx,
-      int n,
-      int c,
-      int hw,
-      int ch,
-      double mu,
-      double inv,
-      double gamma,
-      double[] dGamma,
-      double[] dBeta) {
-    double sumG = 0;
-    double sumGx = 0;
-    for (int i = 0; i < n; i++) {
-      int base = (i * c + ch) * hw;
-      for (int j = base; j < base + hw; j++) {
-        double d = gy.get(j);
-        sumG += d;
-        sumGx += d * (x.get(j) - mu);
-      }
-    }
-    double m = (double) n * hw;
-    dBeta[ch] = sumG;
-    dGamma[ch] = sumGx * inv;
-    double scale = gamma * inv;
-    double meanG = sumG / m;
-    double k = inv * inv * sumGx / m;
     for (int i = 0; i < n; i++) {
       int base = (i * c + ch) * hw;
       for (int j = base; j < base + hw; j++) {

@@ -1,5 +1,6 @@
-package org.h2cl.model;
+package org.h2cl.model.libnd4j;
 
+import org.h2cl.model.NdArrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -21,28 +22,9 @@ public final class Ops {
    * oneDNN's batchnorm_bp is ~2x slower than libnd4j's own kernel on CPU (ND4J-NOTES.md); cuDNN's
    * is the right one on GPU.
    */
-  private static final boolean HELPERS_FOR_BN_BP = !isCpuBackend();
+  private static final boolean HELPERS_FOR_BN_BP = !NdArrays.cpuBackend();
 
   private Ops() {}
-
-  static boolean isCpuBackend() {
-    return Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("cpu");
-  }
-
-  /**
-   * c-order strides for every dimension longer than 1 (unit dimensions may carry any stride): the
-   * elements lie one after another in row-major order, as kernels that take a bare buffer need.
-   */
-  public static boolean denseRowMajor(INDArray a) {
-    long expected = 1;
-    for (int d = a.rank() - 1; d >= 0; d--) {
-      if (a.size(d) > 1 && a.stride(d) != expected) {
-        return false;
-      }
-      expected *= a.size(d);
-    }
-    return true;
-  }
 
   /** out = conv2d(x, w), square kernel k, explicit padding. */
   public static void conv2d(INDArray x, INDArray w, INDArray out, int k, int stride, int pad) {
@@ -66,7 +48,7 @@ public final class Ops {
       int k,
       int stride,
       int pad) {
-    if (gradIn == null && isCpuBackend()) {
+    if (gradIn == null && NdArrays.cpuBackend()) {
       conv2dWeightGradient(x, gradOut, gradW, k, stride, pad);
       return;
     }
@@ -298,42 +280,6 @@ public final class Ops {
         .divi(hw);
   }
 
-  /**
-   * One heavy-ball SGD step (PyTorch's SGD with momentum, no dampening): v ← μ·v + g·t; w ← w −
-   * lr·v; then eff ← w·a when eff is given. The masks t (trainable) and a (active) may be null for
-   * all ones. g is left as it is.
-   */
-  public static void momentumStep(
-      INDArray w,
-      INDArray g,
-      INDArray t,
-      INDArray v,
-      double lr,
-      double mu,
-      INDArray eff,
-      INDArray a) {
-    if (NchwKernels.applicable(present(w, g, t, v, eff, a))) {
-      NchwKernels.momentumStep(w, g, t, v, lr, mu, eff, a); // one pass instead of five
-      return;
-    }
-    // g·t goes through eff, which is overwritten below anyway, or else a cached scratch array: no
-    // full-size array is allocated per step (this is the GPU's path).
-    INDArray gt = g;
-    if (t != null) {
-      gt = eff != null ? eff : Scratch.like(g);
-      mul(g, t, gt);
-    }
-    v.muli(mu).addi(gt);
-    Nd4j.getBlasWrapper().level1().axpy(w.length(), -lr, v, w);
-    if (eff != null) {
-      if (a == null) {
-        eff.assign(w);
-      } else {
-        mul(w, a, eff);
-      }
-    }
-  }
-
   /** r ← (1 − m)·r + m·f·b, elementwise: a running statistic moving towards a batch statistic. */
   public static void lerp(INDArray r, INDArray b, double m, double f) {
     if (NchwKernels.applicable(r, b)) {
@@ -341,12 +287,6 @@ public final class Ops {
       return;
     }
     r.muli(1 - m).addi(b.mul(m * f));
-  }
-
-  private static INDArray[] present(INDArray... arrays) {
-    return java.util.Arrays.stream(arrays)
-        .filter(java.util.Objects::nonNull)
-        .toArray(INDArray[]::new);
   }
 
   /** z = x * y elementwise (same shapes); z may alias x. */

@@ -1,15 +1,19 @@
-package org.h2cl.model;
+package org.h2cl.model.libnd4j;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.h2cl.model.Init;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Ops' own compute paths against the libnd4j ops they stand in for, on random data. */
+/**
+ * Ops' and the masked update's own compute paths against the libnd4j ops they stand in for, on
+ * random data.
+ */
 class OpsTest {
 
   private static INDArray random(SplittableRandom rng, DataType t, long... shape) {
@@ -72,7 +76,7 @@ class OpsTest {
     INDArray refW = w.sub(refV.mul(0.01));
     INDArray refEff = masks ? refW.mul(active) : refW.dup();
 
-    Ops.momentumStep(w, g, trainable, v, 0.01, 0.9, eff, active);
+    new Libnd4jMaskedUpdate().step(w, g, trainable, v, 0.01, 0.9, eff, active);
     double tol = t == DataType.DOUBLE ? 1e-15 : 1e-6;
     assertTrue(v.sub(refV).amaxNumber().doubleValue() < tol, "velocity");
     assertTrue(w.sub(refW).amaxNumber().doubleValue() < tol, "weight");
