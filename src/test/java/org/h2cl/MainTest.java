@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -165,6 +168,31 @@ class MainTest {
     assertTrue(err().contains(expected), err());
     assertFalse(err().contains("\tat "), err());
     assertNull(ran.get(), "the job must not start");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "h3.train.epochs = 3                    | h3.train.epochs: unknown key (did you mean"
+            + " h2.train.epochs?) (set in ",
+        "spark.hadoop.fs.s3a.secret.key = s3cr3t | spark.hadoop.fs.s3a.secret.key: Spark settings"
+            + " are not read from a conf file (set in ",
+      })
+  void aKeyOutsideH2InAConfFileExitsTwoBeforeTheJobStarts(String line, String expected)
+      throws IOException {
+    Path conf = Files.createTempFile("outside", ".conf");
+    try {
+      Files.writeString(conf, line + "\n");
+      assertEquals(Main.USER_ERROR, main(s -> report(List.of()), "--conf", conf.toString()));
+      // CSV trims the trailing space of "(set in ".
+      assertTrue(err().startsWith("error: " + expected + " " + conf), err());
+      assertEquals(1, err().lines().count(), "one error line: " + err());
+      assertFalse(err().contains("s3cr3t"), err());
+      assertNull(ran.get(), "the job must not start");
+    } finally {
+      Files.delete(conf);
+    }
   }
 
   @Test

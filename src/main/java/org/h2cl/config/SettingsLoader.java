@@ -79,6 +79,7 @@ public final class SettingsLoader {
       throw new IllegalStateException("reference.conf with an h2 block is not on the classpath");
     }
     Config file = confFile.map(f -> parseFile(f, problems)).orElse(ConfigFactory.empty());
+    KnownKeys.checkOutsideRoot(file.root(), reference.getObject(ROOT), ROOT, problems);
     Config arguments = parseArguments(overrides, problems);
     Config properties = parseSystemProperties(systemProperties, problems);
 

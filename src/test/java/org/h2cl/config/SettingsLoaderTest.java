@@ -175,6 +175,32 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void everyKeyOfAFileOutsideH2IsRefusedNamingTheFile() throws IOException {
+    Path file = dir.resolve("outside.conf");
+    Files.writeString(
+        file,
+        "h3.train.epochs = 3\n"
+            + "spark.hadoop.fs.s3a.secret.key = \"wJalrXUtnFEMI\"\n"
+            + "spark { executor.memory = 4g }\n"
+            + "h2.train.epochs = 2\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
+    assertProblem(
+        e, "h3.train.epochs: unknown key (did you mean h2.train.epochs?)", "outside.conf: 1");
+    assertProblem(
+        e,
+        "spark.hadoop.fs.s3a.secret.key: Spark settings are not read from a conf file",
+        "outside.conf: 2",
+        "on the command line as spark.hadoop.fs.s3a.secret.key=VALUE",
+        "spark-submit as --conf spark.hadoop.fs.s3a.secret.key=VALUE");
+    assertProblem(e, "spark.executor.memory: Spark settings are not read", "outside.conf: 3");
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertFalse(e.getMessage().contains("wJalrXUtnFEMI"), "a secret is never quoted");
+  }
+
+  @Test
   void wrongTypesNameKeyAndValue() {
     assertProblem(
         failure("h2.train.epochs=ten"), "h2.train.epochs: expected an integer, got STRING \"ten\"");
