@@ -292,6 +292,37 @@ class BadInputTest {
     assertFalse(Files.exists(data.resolve("out")));
   }
 
+  @Test
+  void anOutputInsideTheDataFolderThroughASymbolicLinkIsRefused() throws IOException {
+    Path data = validData("linked-data");
+    Path link = Files.createSymbolicLink(dir.resolve("link-to-data"), data);
+    Map<String, String> before = snapshot(data);
+
+    int code = main(args(data.toString(), link.resolve("out")));
+
+    assertEquals(Main.USER_ERROR, code, err());
+    assertTrue(err().contains("is inside the data folder h2.data.uri"), err());
+    assertEquals(0, jobsRun, "the job must not start");
+    assertEquals(before, snapshot(data), "nothing written into the real data folder");
+  }
+
+  @Test
+  void overwriteNeverDeletesADataFolderInsideTheOutput() throws IOException {
+    Path output = dir.resolve("holds-data");
+    Path data = output.resolve("task_results/mydata");
+    SyntheticCifar.write(data.toString(), 4, 2, 7, new Configuration());
+    Files.writeString(output.resolve("_RUN_COMPLETE"), "run_id=earlier\n");
+    Map<String, String> before = snapshot(output);
+
+    int code = main(args(data.toString(), output, "h2.output.overwrite=true"));
+
+    assertEquals(Main.USER_ERROR, code, err());
+    assertTrue(err().contains("h2.data.uri"), err());
+    assertTrue(err().contains("is inside the folder h2.output.uri"), err());
+    assertEquals(0, jobsRun, "the job must not start");
+    assertEquals(before, snapshot(output), "the data files are all there");
+  }
+
   /** Rewrites every record of class {@code from} in {@code file} as class {@code to}. */
   private static void relabel(Path file, int from, int to) throws IOException {
     byte[] bytes = Files.readAllBytes(file);

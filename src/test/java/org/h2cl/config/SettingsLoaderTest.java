@@ -308,6 +308,53 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void foldersAreComparedWithSymbolicLinksResolved() throws IOException {
+    Path data = Files.createDirectories(dir.resolve("real-data"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), data);
+    assertProblem(
+        failure("h2.data.uri=" + data, "h2.output.uri=" + link.resolve("out")),
+        "h2.output.uri",
+        "is inside the data folder h2.data.uri");
+    assertProblem(
+        failure("h2.data.uri=" + link.toUri(), "h2.output.uri=" + data.resolve("x/y").toUri()),
+        "h2.output.uri",
+        "is inside the data folder h2.data.uri");
+    // A link to a sibling is a sibling.
+    Path other = Files.createDirectories(dir.resolve("other"));
+    load(
+        "h2.data.uri=" + data,
+        "h2.output.uri=" + Files.createSymbolicLink(dir.resolve("to-other"), other));
+  }
+
+  @Test
+  void dataInsideTheOutputOrCheckpointFolderIsRefused() {
+    assertProblem(
+        failure("h2.output.uri=out/run", "h2.data.uri=out/run/task_results/mydata"),
+        "h2.data.uri",
+        "is inside the folder h2.output.uri",
+        "may clear (h2.output.overwrite)");
+    assertProblem(
+        failure("h2.output.uri=out/run", "h2.checkpoint.uri=ckpt", "h2.data.uri=ckpt/seed=0/data"),
+        "h2.data.uri",
+        "is inside the folder h2.checkpoint.uri");
+    load("h2.output.uri=out/run", "h2.data.uri=out/data");
+  }
+
+  @Test
+  void aCheckpointFolderOfItsOwnLiesOutsideTheOutput() {
+    for (String checkpoint : List.of("out/run/ckpt", "out/run", "out")) {
+      assertProblem(
+          failure("h2.output.uri=out/run", "h2.checkpoint.uri=" + checkpoint),
+          "h2.checkpoint.uri",
+          "overlap",
+          "expected a checkpoint folder outside the output");
+    }
+    // The default place, spelt out, and a folder beside the output are fine.
+    load("h2.output.uri=out/run", "h2.checkpoint.uri=out/run/_checkpoints/");
+    load("h2.output.uri=out/run", "h2.checkpoint.uri=out/ckpt");
+  }
+
+  @Test
   void malformedArgumentsAreNamed() {
     assertProblem(failure("epochs"), "argument \"epochs\": expected key=value");
     assertProblem(failure("train.epochs=3"), "argument \"train.epochs=3\"", "under h2");
