@@ -1,6 +1,7 @@
 package org.h2cl.h2;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.h2cl.config.H2Settings;
@@ -315,7 +316,7 @@ public final class H2Trainer {
     EarlierTaskWeights earlier = new EarlierTaskWeights(weights(), ownership.owners(), t);
     INDArray[] grads = net.convs().stream().map(c -> c.grad).toArray(INDArray[]::new);
     double[] p = new double[t - 1];
-    java.util.Arrays.fill(p, 1.0);
+    Arrays.fill(p, 1.0);
     double[] sums = new double[t - 1];
     SplittableRandom shuffle = Rngs.of(seed, t, Purpose.ASSOCIATION_SHUFFLE);
     sgd.startPhase(as.lr(), settings.train().momentum(), trainableMask);
@@ -328,6 +329,21 @@ public final class H2Trainer {
                 AssociationUpdate.step(p, sums, as.logitLr());
               };
       runEpoch(t, Phase.ASSOCIATE, e, as.epochs(), data, scratchHead, scratchBank, shuffle, hook);
+      if (!Arrays.stream(p).allMatch(Double::isFinite)) {
+        throw new TrainingFailure(
+            seed,
+            t,
+            Phase.ASSOCIATE,
+            "association logits p = "
+                + Arrays.toString(p)
+                + " in epoch "
+                + (e + 1)
+                + " of "
+                + as.epochs()
+                + "; lower h2.association.logit-lr (now "
+                + as.logitLr()
+                + ")");
+      }
     }
     restoreWeights(saved);
     return p;
@@ -487,9 +503,24 @@ public final class H2Trainer {
       seen += batch.size();
     }
     double loss = lossSum / seen;
-    if (!Double.isFinite(loss)) {
+    String diverged =
+        Double.isFinite(loss)
+            ? FiniteCheck.firstNonFinite(net.convs(), head, bank)
+                .map(v -> v + " are not finite")
+                .orElse(null)
+            : "loss is " + loss;
+    if (diverged != null) {
       throw new TrainingFailure(
-          seed, t, phase, "loss is " + loss + " in epoch " + (epoch + 1) + " of " + epochs);
+          seed,
+          t,
+          phase,
+          diverged
+              + " in epoch "
+              + (epoch + 1)
+              + " of "
+              + epochs
+              + "; training diverged: "
+              + FiniteCheck.advice(phase, settings));
     }
     listener.epochEnded(
         seed,

@@ -121,6 +121,53 @@ class SeedRunnerTest {
   }
 
   @Test
+  void aDivergedModelIsNeverCheckpointedAndTheErrorSaysWhereAndWhatToChange() {
+    // The case: task 1 finished with 389 183 of 702 842 weights NaN or infinite.
+    H2Settings s = H2TrainerTest.tinySettings(dir, "h2.train.lr=1e9");
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-nan").toUri().toString(), "fp");
+    TrainingFailure f =
+        assertThrows(
+            TrainingFailure.class, () -> SeedRunner.run(s, 2, store, TrainingListener.NONE));
+    assertEquals(1, f.task);
+    assertEquals(Phase.TRAIN, f.phase);
+    assertTrue(
+        f.getMessage()
+            .matches(
+                "seed 2, task 1, phase TRAIN: .* in epoch \\d of 4; training diverged: lower"
+                    + " h2.train.lr \\(now 1.0E9\\)"),
+        f.getMessage());
+    assertEquals(List.of(), store.seeds(), "nothing checkpointed");
+  }
+
+  @Test
+  void aDivergedTaskLeavesTheLastGoodCheckpointAsTheResumePoint() {
+    H2Settings s = H2TrainerTest.tinySettings(dir, "h2.data.tasks=2", "h2.association.lr=1e12");
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-assoc").toUri().toString(), "fp");
+    TrainingFailure first =
+        assertThrows(
+            TrainingFailure.class, () -> SeedRunner.run(s, 4, store, TrainingListener.NONE));
+    assertEquals(2, first.task);
+    assertEquals(Phase.ASSOCIATE, first.phase);
+    assertTrue(
+        first.getMessage().contains("lower h2.association.lr (now 1.0E12)"), first.getMessage());
+    assertEquals(1, store.latestTask(4).getAsInt(), "task 1's checkpoint is kept, no task 2");
+
+    int[] resumedFrom = {-1};
+    TrainingListener resumed =
+        new TrainingListener() {
+          @Override
+          public void seedStarted(int seed, int tasks, int resumedFromTask) {
+            resumedFrom[0] = resumedFromTask;
+          }
+        };
+    TrainingFailure again =
+        assertThrows(TrainingFailure.class, () -> SeedRunner.run(s, 4, store, resumed));
+    assertEquals(1, resumedFrom[0], "the rerun resumes after task 1");
+    assertEquals(first.getMessage(), again.getMessage());
+    assertEquals(1, store.latestTask(4).getAsInt());
+  }
+
+  @Test
   void aDivergingLossStopsTheSeedNamingTaskAndPhase() {
     H2Settings s = H2TrainerTest.tinySettings(dir);
     H2Settings exploding =
