@@ -122,8 +122,8 @@ public final class Main {
         err.println("error: seed " + f.seed() + " failed: " + Redaction.uris(f.error()));
       }
       err.printf(
-          "%d of %d seeds failed; the others' results are in %s. Run the same command again to"
-              + " retry them: finished seeds and tasks are restored from their checkpoints.%n",
+          "%d of %d seeds failed (above: why, and what to change); the others' results are in %s."
+              + " The same command resumes every seed after its last checkpoint.%n",
           report.failures().size(), settings.seeds().size(), Redaction.uris(report.outputUri()));
       return SEEDS_FAILED;
     } catch (SettingsException | DataException | CheckpointException | ResultsException e) {

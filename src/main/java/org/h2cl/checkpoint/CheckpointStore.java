@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,23 +34,38 @@ public final class CheckpointStore implements Serializable {
   public static final String SEED_KEY = "h2.seed";
   public static final String TASK_KEY = "h2.task";
 
+  /** The settings the fingerprint was computed from ({@link Fingerprint#canonical}). */
+  public static final String SETTINGS_KEY = "h2.fingerprint-settings";
+
   private static final Pattern SEED_DIR = Pattern.compile("seed=(\\d+)");
   private static final Pattern TASK_FILE = Pattern.compile("task=(\\d+)\\.h2ckpt");
 
   private final String uri;
   private final String fingerprint;
+  private final String settings;
   private transient FileSystem fs;
 
   /**
+   * A store whose checkpoints record no settings beside their fingerprint (tests).
+   *
    * @param uri the checkpoint folder (any Hadoop file system URI); need not exist yet
    * @param fingerprint identity of the setup, normally {@link Fingerprint#of}
    */
   public CheckpointStore(String uri, String fingerprint) {
+    this(uri, fingerprint, "");
+  }
+
+  /**
+   * @param settings the text the fingerprint was computed from ({@link Fingerprint#canonical}),
+   *     stored in every checkpoint so that a refused one can say which settings differ
+   */
+  public CheckpointStore(String uri, String fingerprint, String settings) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("checkpoint uri must not be empty");
     }
     this.uri = uri;
     this.fingerprint = fingerprint;
+    this.settings = settings;
   }
 
   public String uri() {
@@ -78,6 +94,9 @@ public final class CheckpointStore implements Serializable {
         .putMeta(FINGERPRINT_KEY, fingerprint)
         .putMeta(SEED_KEY, Integer.toString(seed))
         .putMeta(TASK_KEY, Integer.toString(task));
+    if (!settings.isEmpty()) {
+      bundle.putMeta(SETTINGS_KEY, settings);
+    }
     bundle.write(fs(), path(seed, task));
   }
 
@@ -117,9 +136,34 @@ public final class CheckpointStore implements Serializable {
     } catch (IOException e) {
       throw new CheckpointException("cannot read checkpoint " + p + ": " + e, e);
     }
-    ArrayBundle b = ArrayBundle.read(fs(), p);
+    ArrayBundle b;
+    try {
+      b = ArrayBundle.read(fs(), p);
+    } catch (CheckpointException e) {
+      // Hadoop's own checksums (a local file's .crc, HDFS blocks) see corruption first.
+      if (e.getCause() instanceof IOException && !(e.getCause() instanceof ChecksumException)) {
+        throw e; // the file could not be read; it may well be whole
+      }
+      throw new CheckpointException(e.getMessage() + "; " + deleteToRetrain(seed, task), e);
+    }
     check(p, b.metadata(), seed, task);
     return b;
+  }
+
+  /**
+   * What to do about a checkpoint that is whole on disk but unusable (corrupted, or not fitting the
+   * network): deleting it makes the seed resume from the checkpoint before it.
+   */
+  public String deleteToRetrain(int seed, int task) {
+    return "delete "
+        + path(seed, task)
+        + " to train task "
+        + task
+        + " of seed "
+        + seed
+        + " again"
+        + (task > 1 ? " from its checkpoint after task " + (task - 1) : " from the start")
+        + " (running the same command unchanged meets the same file)";
   }
 
   private void check(Path p, Map<String, String> meta, int seed, int task) {
@@ -140,6 +184,8 @@ public final class CheckpointStore implements Serializable {
               + abbreviate(found)
               + ", this run "
               + abbreviate(fingerprint)
+              + "; "
+              + differences(meta.get(SETTINGS_KEY))
               + "), so this run cannot resume from it. Write to another folder (h2.output.uri, or "
               + "h2.checkpoint.uri), or set h2.output.overwrite=true to delete the old output and "
               + "checkpoints and start over.");
@@ -150,6 +196,17 @@ public final class CheckpointStore implements Serializable {
       throw new CheckpointException(
           "checkpoint " + p + " holds " + actual + ", expected " + expected + " from its name");
     }
+  }
+
+  /** Which settings differ from the ones {@code stored} beside a checkpoint's fingerprint. */
+  private String differences(String stored) {
+    if (stored == null || settings.isEmpty()) {
+      return "the checkpoint does not record its settings";
+    }
+    List<String> differ = SettingsDiff.of(stored, settings);
+    return differ.isEmpty()
+        ? "its recorded settings are this run's"
+        : "differing: " + String.join(", ", differ);
   }
 
   private static String abbreviate(String fingerprint) {

@@ -143,7 +143,10 @@ public final class H2Job {
     OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
     String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
-        new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
+        new CheckpointStore(
+            qualified(settings.checkpoint().uri(), hadoop),
+            fingerprint,
+            Fingerprint.canonical(settings, Versions.code()));
     LOG.info("settings (secrets redacted): {}", settings.rendered());
     // Every check comes before the first write: a bad input leaves the output as it was.
     checkOutput(out, checkpoints, settings.output().overwrite());

@@ -82,6 +82,10 @@ class SeedRunnerTest {
             CheckpointException.class,
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains("task=1"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("; delete " + store.path(1, 1) + " to train task 1 of seed 1 again"),
+        e.getMessage());
   }
 
   @Test
@@ -110,6 +114,7 @@ class SeedRunnerTest {
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains(store.path(1, 1).toString()), e.getMessage());
     assertTrue(e.getMessage().contains("owner of layer 0 weight 5 is 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("delete " + store.path(1, 1)), e.getMessage());
 
     store.save(1, 1, wrongShape.put("conv.0", new float[7]));
     e =

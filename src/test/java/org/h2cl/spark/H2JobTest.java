@@ -210,6 +210,9 @@ class H2JobTest {
 
     assertTrue(e.getMessage().contains("written under a different configuration"), e.getMessage());
     assertTrue(e.getMessage().contains("seed=0/task=5.h2ckpt"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("differing: h2.train.epochs (2 in the checkpoint, 3 in this run)"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("h2.output.overwrite=true"), e.getMessage());
     assertEquals(before, snapshot(tmp.resolve("out")), "nothing changed, nothing mixed in");
   }
