@@ -274,6 +274,23 @@ public final class ArrayBundle {
     }
   }
 
+  /**
+   * The bytes one array takes in the file format above, for estimating a file's size without
+   * building it.
+   */
+  public static long entryBytes(String name, Type type, int... shape) {
+    return 1 + 4 + utf8(name).length + 4 + 4L * shape.length + 4 + elementCount(shape) * type.bytes;
+  }
+
+  /** The bytes of a file holding {@code metadata} and arrays of {@code entryBytes} in all. */
+  public static long fileBytes(Map<String, String> metadata, long entryBytes) {
+    long meta = 0;
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      meta += 4 + utf8(m.getKey()).length + 4 + utf8(m.getValue()).length;
+    }
+    return MAGIC.length + 4 + 4 + meta + 4 + entryBytes + 4;
+  }
+
   /** Writes the bundle in the format above to {@code out}, which stays open. */
   public void writeTo(OutputStream out) throws IOException {
     Writer w = new Writer(out);

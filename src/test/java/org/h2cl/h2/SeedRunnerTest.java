@@ -30,6 +30,12 @@ class SeedRunnerTest {
     CheckpointStore straight = new CheckpointStore(dir.resolve("ckpt-a").toUri().toString(), "fp");
     SeedResult expected = SeedRunner.run(settings, 5, straight, TrainingListener.NONE);
     assertEquals(0, expected.resumedFromTask());
+    // The estimate that the driver checks free space with holds every file, metadata bounded.
+    for (int task = 1; task <= settings.data().tasks(); task++) {
+      long size = Files.size(Path.of(straight.path(5, task).toUri()));
+      long estimate = CheckpointEstimate.bytesAfterTask(settings, task);
+      assertTrue(size <= estimate && estimate - size < 4096, size + " bytes, " + estimate);
+    }
 
     CheckpointStore interrupted =
         new CheckpointStore(dir.resolve("ckpt-b").toUri().toString(), "fp");
