@@ -27,6 +27,7 @@ import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.H2Job;
 import org.h2cl.spark.JobOptions;
 import org.h2cl.spark.JobReport;
+import org.h2cl.storage.StorageException;
 
 /**
  * The command line: {@code [--conf FILE] [h2.key=value ...]}. Loads the settings once, runs the
@@ -126,7 +127,11 @@ public final class Main {
               + " The same command resumes every seed after its last checkpoint.%n",
           report.failures().size(), settings.seeds().size(), Redaction.uris(report.outputUri()));
       return SEEDS_FAILED;
-    } catch (SettingsException | DataException | CheckpointException | ResultsException e) {
+    } catch (SettingsException
+        | DataException
+        | CheckpointException
+        | ResultsException
+        | StorageException e) {
       // Errors of the user's setup: the message says what and where; a stack trace would bury it.
       // It may quote a URI, whose credentials must not reach the console.
       err.println("error: " + Redaction.uris(e.getMessage()));

@@ -25,6 +25,7 @@ import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.spark.H2Job;
 import org.h2cl.spark.JobOptions;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +59,10 @@ class BadInputTest {
     Files.writeString(finished.resolve("_RUN_COMPLETE"), "run_id=earlier\n");
     Files.createDirectories(finished.resolve("_checkpoints/seed=0"));
     Files.writeString(finished.resolve("_checkpoints/seed=0/task=5.h2ckpt"), "earlier checkpoint");
+    // The job's marks: the folders are its own, which overwrite may clear.
+    for (String folder : List.of("", "task_results", "_checkpoints", "_checkpoints/seed=0")) {
+      Files.writeString(finished.resolve(folder).resolve(OwnedFolder.MARKER), "h2 output\n");
+    }
   }
 
   @AfterAll
@@ -259,10 +264,32 @@ class BadInputTest {
   void anOutputOrCheckpointFolderOnAFileSystemWeCannotOpenIsRefused() {
     Path data = validData("valid-3");
     for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
+      // adl: needs hadoop-azure-datalake, which the build does not include.
+      String uri = "adl://account.azuredatalakestore.net/out";
+      int code = main(args(data.toString(), dir.resolve("fresh-abfs"), key + "=" + uri));
+      assertEquals(Main.USER_ERROR, code, err());
+      assertTrue(err().contains(uri), err());
+      assertTrue(err().contains("no Hadoop file system for its scheme"), err());
+      assertFalse(Files.exists(dir.resolve("fresh-abfs")));
+    }
+  }
+
+  @Test
+  void anOutputOrCheckpointFolderOnAFileSystemWithoutAtomicRenameIsRefused() {
+    Path data = validData("valid-4");
+    for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
       int code = main(args(data.toString(), dir.resolve("fresh-s3a"), key + "=s3a://bucket/out"));
       assertEquals(Main.USER_ERROR, code, err());
-      assertTrue(err().contains("s3a://bucket/out"), err());
-      assertTrue(err().contains("no Hadoop file system for its scheme"), err());
+      assertEquals(1, err().lines().count(), err());
+      assertTrue(
+          err()
+              .startsWith(
+                  "error: "
+                      + key
+                      + ": \"s3a://bucket/out\" is on s3a:, whose rename copies and deletes instead"
+                      + " of moving atomically"),
+          err());
+      assertEquals(0, jobsRun, "refused with the settings, before the job starts");
       assertFalse(Files.exists(dir.resolve("fresh-s3a")));
     }
   }

@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.zip.CRC32;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.FreeSpace;
 
 /**
  * An ordered map from names to primitive arrays ({@code float[]}, {@code double[]}, {@code int[]},
@@ -260,16 +262,28 @@ public final class ArrayBundle {
           throw new IOException("could not rename " + tmp + " to " + path);
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | FSError e) {
+      // A full local disk arrives as Hadoop's FSError, an Error.
       deleteQuietly(fs, tmp);
-      throw new CheckpointException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "cannot write checkpoint "
+              + path
+              + ": "
+              + e.getMessage()
+              + FreeSpace.describeFree(fs, path.getParent())
+              + "; nothing of it was kept, and the seed resumes after its last checkpoint when the"
+              + " same command runs again",
+          e);
+    } catch (Error e) {
+      deleteQuietly(fs, tmp);
+      throw e;
     }
   }
 
   private static void deleteQuietly(FileSystem fs, Path p) {
     try {
       fs.delete(p, false);
-    } catch (IOException | RuntimeException ignored) {
+    } catch (IOException | RuntimeException | FSError ignored) {
       // The original failure is what matters; a left-over hidden temporary file is harmless.
     }
   }

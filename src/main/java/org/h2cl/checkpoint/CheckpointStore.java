@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.OwnedFolder;
 
 /**
  * The checkpoints of a run: one {@link ArrayBundle} per seed and finished task, laid out as {@code
@@ -96,6 +97,12 @@ public final class CheckpointStore implements Serializable {
         .putMeta(TASK_KEY, Integer.toString(task));
     if (!settings.isEmpty()) {
       bundle.putMeta(SETTINGS_KEY, settings);
+    }
+    try {
+      OwnedFolder.claim(fs(), seedDir(seed), "checkpoints of seed " + seed);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot create checkpoint folder " + seedDir(seed) + ": " + e, e);
     }
     bundle.write(fs(), path(seed, task));
   }
@@ -229,6 +236,57 @@ public final class CheckpointStore implements Serializable {
     }
   }
 
+  /**
+   * What the folder holds that this job did not write (see {@link OwnedFolder}): everything, when
+   * it lacks the job's mark; otherwise anything but marked {@code seed=<s>} folders of checkpoints
+   * (and their temporary files) and the progress records. Names are relative to the folder.
+   */
+  public List<String> foreign() {
+    Path root = new Path(uri);
+    try {
+      List<String> foreign =
+          new ArrayList<>(
+              OwnedFolder.foreign(
+                  fs(),
+                  root,
+                  f ->
+                      f.isDirectory() && (isSeedDir(f) || f.getPath().getName().equals(PROGRESS))));
+      if (!OwnedFolder.isOwned(fs(), root)) {
+        return foreign;
+      }
+      for (FileStatus f : list(root)) {
+        if (f.isDirectory() && isSeedDir(f)) {
+          foreign.addAll(OwnedFolder.foreignIn(fs(), f, CheckpointStore::isCheckpointFile));
+        } else if (f.isDirectory() && f.getPath().getName().equals(PROGRESS)) {
+          foreign.addAll(OwnedFolder.unexpected(fs(), f, CheckpointStore::isProgressFile));
+        }
+      }
+      foreign.sort(null);
+      return foreign;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot list checkpoints in " + uri + ": " + e, e);
+    }
+  }
+
+  /** The progress records' folder (org.h2cl.progress.ProgressFiles.FOLDER). */
+  private static final String PROGRESS = "_progress";
+
+  private static final Pattern TEMPORARY = Pattern.compile("\\.task=\\d+\\.h2ckpt\\.tmp-.*");
+  private static final Pattern PROGRESS_FILE = Pattern.compile("\\.?seed=\\d+\\.json.*");
+
+  private static boolean isSeedDir(FileStatus f) {
+    return SEED_DIR.matcher(f.getPath().getName()).matches();
+  }
+
+  private static boolean isCheckpointFile(FileStatus f) {
+    String name = f.getPath().getName();
+    return f.isFile() && (TASK_FILE.matcher(name).matches() || TEMPORARY.matcher(name).matches());
+  }
+
+  private static boolean isProgressFile(FileStatus f) {
+    return f.isFile() && PROGRESS_FILE.matcher(f.getPath().getName()).matches();
+  }
+
   /** Whether no seed has any checkpoint here. */
   public boolean isEmpty() {
     return seeds().stream().allMatch(s -> tasks(s).isEmpty());
@@ -255,6 +313,10 @@ public final class CheckpointStore implements Serializable {
     Path root = new Path(uri);
     try {
       for (int seed : seeds()) {
+        if (!OwnedFolder.isOwned(fs(), seedDir(seed))) {
+          throw new IOException(
+              seedDir(seed) + " was not written by this job, so it is not deleted");
+        }
         fs().delete(seedDir(seed), true);
       }
       if (fs().exists(root) && fs().listStatus(root).length == 0) {

@@ -268,6 +268,7 @@ public final class SettingsLoader {
     }
 
     String checkpointUri = r.string("h2.checkpoint.uri");
+    boolean ownCheckpointFolder = !checkpointUri.isBlank();
     if (checkpointUri.isBlank()) {
       checkpointUri = stripTrailingSlash(output.uri()) + "/_checkpoints";
     } else if (r.ok("h2.checkpoint.uri", "h2.output.uri")) {
@@ -276,6 +277,14 @@ public final class SettingsLoader {
     if (r.ok("h2.output.uri", "h2.data.uri", "h2.checkpoint.uri")) {
       checkOutsideData(r, "h2.output.uri", output.uri(), data.uri());
       checkOutsideData(r, "h2.checkpoint.uri", checkpointUri, data.uri());
+    }
+    if (r.ok("h2.output.uri") && AtomicRename.problem(output.uri()) != null) {
+      r.problem("h2.output.uri", AtomicRename.problem(output.uri()));
+    }
+    if (ownCheckpointFolder
+        && r.ok("h2.checkpoint.uri")
+        && AtomicRename.problem(checkpointUri) != null) {
+      r.problem("h2.checkpoint.uri", AtomicRename.problem(checkpointUri));
     }
     CheckpointSettings checkpoint = new CheckpointSettings(checkpointUri);
 

@@ -133,10 +133,10 @@ class SettingsLoaderTest {
   @Test
   void uriValuesAreTakenLiterally() {
     H2Settings s =
-        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = s3a://bucket/out");
+        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = hdfs://nn/out");
     assertEquals("hdfs://namenode:8020/data/cifar#1", s.data().uri());
-    assertEquals("s3a://bucket/out", s.output().uri());
-    assertEquals("s3a://bucket/out/_checkpoints", s.checkpoint().uri());
+    assertEquals("hdfs://nn/out", s.output().uri());
+    assertEquals("hdfs://nn/out/_checkpoints", s.checkpoint().uri());
     assertEquals("hdfs://n/x", load("h2.data.uri=\"hdfs://n/x\"").data().uri());
   }
 
@@ -352,6 +352,21 @@ class SettingsLoaderTest {
     // The default place, spelt out, and a folder beside the output are fine.
     load("h2.output.uri=out/run", "h2.checkpoint.uri=out/run/_checkpoints/");
     load("h2.output.uri=out/run", "h2.checkpoint.uri=out/ckpt");
+  }
+
+  @Test
+  void outputAndCheckpointsOnAnObjectStoreAreRefused() {
+    SettingsException e = failure("h2.output.uri=s3a://KEY:SECRET@bucket/out");
+    assertProblem(
+        e,
+        "h2.output.uri: \"s3a://***@bucket/out\" is on s3a:",
+        "rename copies and deletes instead of moving atomically",
+        "hdfs:");
+    assertEquals(1, e.problems().size(), "the default checkpoint folder is not named again");
+    // The argument quoted at the end is redacted on the console, as every message is.
+    assertFalse(Redaction.uris(e.getMessage()).contains("SECRET"), e.getMessage());
+    assertProblem(failure("h2.checkpoint.uri=gs://bucket/ck"), "h2.checkpoint.uri", "is on gs:");
+    load("h2.data.uri=s3a://bucket/cifar"); // data is only read
   }
 
   @Test

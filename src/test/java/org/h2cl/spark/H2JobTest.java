@@ -39,6 +39,7 @@ import org.h2cl.h2.SeedResult;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.ResultsException;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SeedResults;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -166,10 +167,14 @@ class H2JobTest {
   }
 
   @Test
-  void checkpointsOfAnotherSetupStopTheRunBeforeAnyTraining() {
+  void checkpointsOfAnotherSetupStopTheRunBeforeAnyTraining() throws IOException {
     H2Settings s = settings(false);
     new CheckpointStore(s.checkpoint().uri(), "another-setup")
         .save(1, 1, new ArrayBundle().put("acc", new double[] {1}));
+    // As an earlier run of the job left them: marked as its own.
+    for (String folder : List.of("out", "out/_checkpoints")) {
+      Files.writeString(tmp.resolve(folder).resolve(OwnedFolder.MARKER), "earlier run\n");
+    }
 
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> run(s, JobOptions.none()));
