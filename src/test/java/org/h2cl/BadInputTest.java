@@ -350,6 +350,51 @@ class BadInputTest {
     assertEquals(before, snapshot(output), "the data files are all there");
   }
 
+  @Test
+  void anOutputHoldingTheUsersOwnFoldersIsRefusedBeforeTrainingNamingThem() throws IOException {
+    Path data = validData("valid-5");
+    Path output = dir.resolve("users-folder");
+    Files.createDirectories(output.resolve("run"));
+    Files.createDirectories(output.resolve("summary"));
+    Files.writeString(output.resolve("run/notes.txt"), "my notes");
+    Files.writeString(output.resolve("summary/important.txt"), "important");
+    Map<String, String> before = snapshot(output);
+
+    for (boolean overwrite : new boolean[] {false, true}) {
+      int code = main(args(data.toString(), output, "h2.output.overwrite=" + overwrite));
+
+      assertEquals(Main.USER_ERROR, code, err());
+      assertEquals(1, err().lines().count(), err());
+      assertTrue(
+          err()
+              .startsWith(
+                  "error: output folder "
+                      + output.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/")
+                      + " (h2.output.uri) holds what this job did not write: run/, summary/."),
+          err());
+      assertEquals(before, snapshot(output), "the user's files are all there, as they were");
+    }
+  }
+
+  @Test
+  void anOutputOrCheckpointUriThatIsAFileIsRefusedBeforeTraining() throws IOException {
+    Path data = validData("valid-6");
+    Path file = Files.writeString(dir.resolve("a-file.txt"), "not a folder");
+    for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
+      for (Path uri : List.of(file, file.resolve("below"))) {
+        Path output = key.equals("h2.output.uri") ? uri : dir.resolve("fresh-file");
+        int code = main(args(data.toString(), output, key + "=" + uri.toUri()));
+
+        assertEquals(Main.USER_ERROR, code, err());
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("(" + key + ")"), err());
+        assertTrue(err().contains(" is a file; expected a folder"), err());
+        assertEquals("not a folder", Files.readString(file));
+        assertFalse(Files.exists(dir.resolve("fresh-file")), "nothing written");
+      }
+    }
+  }
+
   /** Rewrites every record of class {@code from} in {@code file} as class {@code to}. */
   private static void relabel(Path file, int from, int to) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
