@@ -269,7 +269,8 @@ public final class ArrayBundle {
           "cannot write checkpoint "
               + path
               + ": "
-              + e.getMessage()
+              // HDFS's messages carry the name node's stack trace on further lines.
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
               + FreeSpace.describeFree(fs, path.getParent())
               + "; nothing of it was kept, and the seed resumes after its last checkpoint when the"
               + " same command runs again",

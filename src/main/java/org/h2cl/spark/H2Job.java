@@ -375,10 +375,16 @@ public final class H2Job {
   }
 
   /**
-   * One line saying why a seed failed: the task's own exception when Spark passed it back, else the
-   * first line of Spark's message.
+   * One line saying why a seed failed: the outermost exception of this project in the chain, else
+   * the task's own exception when Spark passed it back, else the first line of Spark's message.
    */
   static String describe(Throwable t) {
+    // Our own exceptions say what to do; what they wrap (a Hadoop error) only says what happened.
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getClass().getName().startsWith("org.h2cl.")) {
+        return c.getClass().getName() + ": " + firstLine(String.valueOf(c.getMessage()));
+      }
+    }
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -47,14 +47,18 @@ final class RunFolders {
         needed,
         settings.seeds().size(),
         "the checkpoints of "
-            + settings.seeds().size()
-            + " seeds x "
-            + settings.data().tasks()
-            + " tasks ("
+            + count(settings.seeds().size(), "seed")
+            + " x "
+            + count(settings.data().tasks(), "task")
+            + " ("
             + FreeSpace.format(CheckpointEstimate.runBytes(settings))
             + " in all at base width "
             + settings.model().baseWidth()
             + ")");
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   /** Both folders, taken by one run. */
