@@ -164,6 +164,26 @@ public final class Main {
     }
     if (verbose) {
       Configurator.setLevel("org.apache.spark", Level.INFO);
+      Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager", Level.INFO);
+      withStackTraces();
+    }
+  }
+
+  /**
+   * Gives other libraries' log lines their stack traces back: our {@code log4j2.properties} sends
+   * them to an appender without ({@code brief}), beside the full one ({@code stderr}).
+   */
+  private static void withStackTraces() {
+    if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
+      return;
+    }
+    var config = ctx.getConfiguration();
+    var full = config.getAppender("stderr");
+    var root = config.getRootLogger();
+    if (full != null && root.getAppenders().containsKey("brief")) {
+      root.removeAppender("brief");
+      root.addAppender(full, null, null);
+      ctx.updateLoggers();
     }
   }
 

@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkContext;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
@@ -81,17 +79,26 @@ class MainTest {
   }
 
   @Test
-  void verboseReachesTheJobForItsProgressDisplay() {
+  void verboseReachesTheJobForItsProgressDisplayAndGivesLibrariesTheirStackTraces() {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     assertEquals(Main.OK, main(s -> report(List.of()), "--conf", "conf/quickstart.conf"));
     assertFalse(verbose.get());
+    assertEquals(
+        List.of("brief"),
+        List.copyOf(ctx.getConfiguration().getRootLogger().getAppenders().keySet()));
     try {
       assertEquals(
           Main.OK, main(s -> report(List.of()), "--verbose", "--conf", "conf/quickstart.conf"));
       assertTrue(verbose.get());
+      assertEquals(
+          List.of("stderr"),
+          List.copyOf(ctx.getConfiguration().getRootLogger().getAppenders().keySet()));
+      assertTrue(LogManager.getLogger("org.apache.spark.scheduler.TaskSetManager").isInfoEnabled());
     } finally {
       // --verbose turned Spark's INFO logging on for this whole test JVM.
-      Configurator.setLevel("org.apache.spark", Level.WARN);
+      ctx.reconfigure();
     }
+    assertFalse(LogManager.getLogger("org.apache.spark.SparkContext").isInfoEnabled());
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.h2cl.h2.TrainingListener;
  * latest checkpoint, saves one after each task and then reports the task ended. Its accuracies are
  * a function of seed and task, so a resumed run must equal an uninterrupted one.
  */
-final class FakeTrainer implements SeedTrainer {
+public final class FakeTrainer implements SeedTrainer {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,0 +1,170 @@
+package org.h2cl;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.config.H2Settings;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TrainingListener;
+import org.h2cl.progress.ProgressView;
+import org.h2cl.spark.FakeTrainer;
+import org.h2cl.spark.H2Job;
+import org.h2cl.spark.JobOptions;
+import org.h2cl.spark.SeedTrainer;
+
+/**
+ * The child JVM of {@link FaultsDuringWritingTest}: runs {@link Main} (with a trainer that takes
+ * milliseconds) against a small file system of its own, fills that file system at a chosen moment,
+ * frees it and runs again, and reports what the user saw. Its standard error is the user's console;
+ * each run ends with a line {@code @@ <name> exit=<code>}, and the files of the folder follow as
+ * lines {@code @@ file <path> <bytes>}.
+ *
+ * <p>Arguments: the scenario ({@code space}, {@code checkpoint}, {@code tables} or {@code
+ * sigterm}), the folder to write the output into, and a folder for the data.
+ */
+public final class FaultScenario {
+
+  private FaultScenario() {}
+
+  public static void main(String[] args) throws Exception {
+    String scenario = args[0];
+    Path disk = Path.of(args[1]);
+    Path data = Path.of(args[2]);
+    Path filler = disk.resolve("filler");
+    switch (scenario) {
+      case "space" ->
+          run("space", disk, args(disk, data, "h2.model.base-width=16"), new FakeTrainer());
+      case "checkpoint" -> {
+        run("full", disk, args(disk, data), new Filling(filler, 2));
+        Files.delete(filler);
+        run("rerun", disk, args(disk, data), new FakeTrainer());
+      }
+      case "tables" -> {
+        run("full", disk, args(disk, data), new Filling(filler, 5));
+        Files.delete(filler);
+        run("rerun", disk, args(disk, data), new FakeTrainer());
+      }
+      case "sigterm" -> run("sigterm", disk, args(disk, data), new Waiting(disk.resolve("ready")));
+      default -> throw new IllegalArgumentException(scenario);
+    }
+    System.exit(0);
+  }
+
+  private static List<String> args(Path disk, Path data, String... extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "h2.seeds=[0]",
+                "h2.data.source=synthetic",
+                "h2.data.uri=" + data.toUri(),
+                "h2.data.synthetic.train-per-class=4",
+                "h2.data.synthetic.test-per-class=2",
+                "h2.model.base-width=4",
+                "h2.spark.master=\"local[2]\"",
+                "h2.output.uri=" + disk.resolve("out").toUri()));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  private static void run(String name, Path disk, List<String> args, SeedTrainer trainer)
+      throws IOException {
+    int code =
+        Main.run(
+            args.toArray(String[]::new),
+            System.out,
+            System.err,
+            (s, verbose) -> {
+              SparkSession spark = H2Job.session(s);
+              try {
+                return H2Job.run(
+                    spark, s, JobOptions.none(), trainer, ProgressView.logLines(false));
+              } finally {
+                spark.stop();
+              }
+            });
+    System.err.println("@@ " + name + " exit=" + code);
+    try (Stream<Path> files = Files.walk(disk)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        System.err.println("@@ file " + disk.relativize(f) + " " + Files.size(f));
+      }
+    }
+    System.err.flush();
+  }
+
+  /** Fills the disk once seed 0 has checkpointed task {@code task}, as another program might. */
+  static final class Filling implements SeedTrainer {
+    private static final long serialVersionUID = 1L;
+    private final String filler;
+    private final int task;
+
+    Filling(Path filler, int task) {
+      this.filler = filler.toString();
+      this.task = task;
+    }
+
+    @Override
+    public SeedResult run(
+        H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
+      TrainingListener fill =
+          new TrainingListener() {
+            @Override
+            public void taskEnded(int s, TaskOutcome outcome) {
+              listener.taskEnded(s, outcome);
+              if (outcome.task() == task) {
+                fill(Path.of(filler));
+              }
+            }
+          };
+      return new FakeTrainer().run(settings, seed, checkpoints, fill);
+    }
+  }
+
+  /** Writes until the file system is full. */
+  static void fill(Path filler) {
+    byte[] block = new byte[1 << 16];
+    try (OutputStream out = new FileOutputStream(filler.toFile())) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      System.err.println("@@ filled: " + full.getMessage());
+    }
+  }
+
+  /** Checkpoints task 1, says so in a file, and waits to be stopped. */
+  static final class Waiting implements SeedTrainer {
+    private static final long serialVersionUID = 1L;
+    private final String ready;
+
+    Waiting(Path ready) {
+      this.ready = ready.toString();
+    }
+
+    @Override
+    public SeedResult run(
+        H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
+      TrainingListener wait =
+          new TrainingListener() {
+            @Override
+            public void taskEnded(int s, TaskOutcome outcome) {
+              listener.taskEnded(s, outcome);
+              try {
+                Files.writeString(Path.of(ready), "task " + outcome.task());
+                Thread.sleep(600_000);
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          };
+      return new FakeTrainer().run(settings, seed, checkpoints, wait);
+    }
+  }
+}
