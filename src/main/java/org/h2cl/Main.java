@@ -222,7 +222,8 @@ Every key, its default and its meaning: reference.conf (src/main/resources/refer
 also inside the jar). Output tables and folder layout: docs/OUTPUT.md.
 
 An unfinished run (no _RUN_COMPLETE marker in h2.output.uri) resumes from its checkpoints
-when started again; a finished one is refused unless h2.output.overwrite=true.
+when started again; a finished one is refused unless h2.output.overwrite=true. The job writes
+only into a new or empty folder or its own earlier output, one run per folder at a time.
 
 Exit codes: 0 every seed finished; 1 a seed failed (the others' results are written);
 2 a usage, configuration, data, checkpoint or output error; 3 a bug.

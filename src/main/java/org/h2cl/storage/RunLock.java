@@ -194,9 +194,17 @@ public final class RunLock implements AutoCloseable {
   /** Refreshes the heartbeat: the lock's modification time becomes now. */
   void beat() {
     try {
+      Optional<Holder> holder = read(fs, lock);
+      if (holder.isEmpty() || !holder.get().runId().equals(runId)) {
+        LOG.error(
+            "the lock {} of run {} has {}: another run may write here",
+            lock,
+            runId,
+            holder.map(h -> "been taken over by run " + h.runId()).orElse("vanished"));
+        heartbeat.shutdown();
+        return;
+      }
       fs.setTimes(lock, System.currentTimeMillis(), -1);
-    } catch (FileNotFoundException e) {
-      LOG.error("the lock {} of run {} has vanished: another run may write here", lock, runId);
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not refresh the lock {}: {}", lock, e.toString());
     }

@@ -148,8 +148,12 @@ class RunLockTest {
     Instant beat = Files.getLastModifiedTime(lockFile()).toInstant();
     assertTrue(Duration.between(beat, Instant.now()).toSeconds() < 10, beat.toString());
 
-    // Taken over meanwhile (say, this run hung past the timeout): its lock is not this run's.
-    foreignLock("another-machine", 1, Duration.ZERO);
+    // Taken over meanwhile (say, this run hung past the timeout): its lock is not this run's,
+    // and its heartbeat leaves the other run's lock alone.
+    foreignLock("another-machine", 1, Duration.ofMinutes(1));
+    Instant taken = Files.getLastModifiedTime(lockFile()).toInstant();
+    lock.beat();
+    assertEquals(taken, Files.getLastModifiedTime(lockFile()).toInstant());
     lock.close();
     assertTrue(Files.readString(lockFile()).contains("run_id=other-run"));
   }
