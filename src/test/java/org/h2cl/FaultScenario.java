@@ -9,11 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.h2cl.checkpoint.CheckpointStore;
-import org.h2cl.config.H2Settings;
-import org.h2cl.h2.SeedResult;
-import org.h2cl.h2.TaskOutcome;
-import org.h2cl.h2.TrainingListener;
 import org.h2cl.progress.ProgressView;
 import org.h2cl.spark.FakeTrainer;
 import org.h2cl.spark.H2Job;
@@ -43,16 +38,17 @@ public final class FaultScenario {
       case "space" ->
           run("space", disk, args(disk, data, "h2.model.base-width=16"), new FakeTrainer());
       case "checkpoint" -> {
-        run("full", disk, args(disk, data), new Filling(filler, 2));
+        run("full", disk, args(disk, data), fillingAfter(2, filler));
         Files.delete(filler);
         run("rerun", disk, args(disk, data), new FakeTrainer());
       }
       case "tables" -> {
-        run("full", disk, args(disk, data), new Filling(filler, 5));
+        run("full", disk, args(disk, data), fillingAfter(5, filler));
         Files.delete(filler);
         run("rerun", disk, args(disk, data), new FakeTrainer());
       }
-      case "sigterm" -> run("sigterm", disk, args(disk, data), new Waiting(disk.resolve("ready")));
+      case "sigterm" ->
+          run("sigterm", disk, args(disk, data), waitingAfterTask1(disk.resolve("ready")));
       default -> throw new IllegalArgumentException(scenario);
     }
     System.exit(0);
@@ -99,32 +95,15 @@ public final class FaultScenario {
     System.err.flush();
   }
 
-  /** Fills the disk once seed 0 has checkpointed task {@code task}, as another program might. */
-  static final class Filling implements SeedTrainer {
-    private static final long serialVersionUID = 1L;
-    private final String filler;
-    private final int task;
-
-    Filling(Path filler, int task) {
-      this.filler = filler.toString();
-      this.task = task;
-    }
-
-    @Override
-    public SeedResult run(
-        H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
-      TrainingListener fill =
-          new TrainingListener() {
-            @Override
-            public void taskEnded(int s, TaskOutcome outcome) {
-              listener.taskEnded(s, outcome);
-              if (outcome.task() == task) {
-                fill(Path.of(filler));
-              }
-            }
-          };
-      return new FakeTrainer().run(settings, seed, checkpoints, fill);
-    }
+  /** Fills the disk once seed 0 has checkpointed {@code task}, as another program might. */
+  private static SeedTrainer fillingAfter(int task, Path filler) {
+    String file = filler.toString();
+    return new FakeTrainer(
+        (seed, t) -> {
+          if (t == task) {
+            fill(Path.of(file));
+          }
+        });
   }
 
   /** Writes until the file system is full. */
@@ -139,32 +118,17 @@ public final class FaultScenario {
     }
   }
 
-  /** Checkpoints task 1, says so in a file, and waits to be stopped. */
-  static final class Waiting implements SeedTrainer {
-    private static final long serialVersionUID = 1L;
-    private final String ready;
-
-    Waiting(Path ready) {
-      this.ready = ready.toString();
-    }
-
-    @Override
-    public SeedResult run(
-        H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
-      TrainingListener wait =
-          new TrainingListener() {
-            @Override
-            public void taskEnded(int s, TaskOutcome outcome) {
-              listener.taskEnded(s, outcome);
-              try {
-                Files.writeString(Path.of(ready), "task " + outcome.task());
-                Thread.sleep(600_000);
-              } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-              }
-            }
-          };
-      return new FakeTrainer().run(settings, seed, checkpoints, wait);
-    }
+  /** Checkpoints task 1, says so in the file {@code ready}, and waits to be stopped. */
+  private static SeedTrainer waitingAfterTask1(Path ready) {
+    String file = ready.toString();
+    return new FakeTrainer(
+        (seed, task) -> {
+          try {
+            Files.writeString(Path.of(file), "task " + task);
+            Thread.sleep(600_000);
+          } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +49,7 @@ class FaultsDuringWritingTest {
         ChildJvm.command(
             tmp, FaultScenario.class, List.of(scenario, disk.toString(), data.toString())));
     Path log = dir.resolve(scenario + ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = start(command, log);
     if (!p.waitFor(4, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       fail("the scenario did not end:\n" + Files.readString(log));
@@ -60,6 +60,13 @@ class FaultsDuringWritingTest {
         "this machine cannot mount a tmpfs in a user namespace (unshare -rm): " + console);
     assertEquals(0, p.exitValue(), console);
     return console;
+  }
+
+  private static Process start(List<String> command, Path log) throws IOException {
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** The console of the run {@code name}: everything up to its {@code @@ name exit=} line. */
@@ -173,12 +180,10 @@ class FaultsDuringWritingTest {
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Path log = dir.resolve("sigterm.log");
     Process p =
-        new ProcessBuilder(
-                ChildJvm.command(
-                    tmp, FaultScenario.class, List.of("sigterm", disk.toString(), data.toString())))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        start(
+            ChildJvm.command(
+                tmp, FaultScenario.class, List.of("sigterm", disk.toString(), data.toString())),
+            log);
     try {
       while (!Files.exists(disk.resolve("ready"))) {
         if (!p.isAlive()) {

@@ -24,13 +24,9 @@ import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.h2cl.checkpoint.CheckpointException;
-import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.SettingsLoader;
-import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
-import org.h2cl.h2.TaskOutcome;
-import org.h2cl.h2.TrainingListener;
 import org.h2cl.results.ResultsException;
 import org.h2cl.storage.RunLock;
 import org.h2cl.storage.StorageException;
@@ -241,29 +237,16 @@ class H2JobHdfsTest {
   }
 
   /** Shrinks the checkpoint folder's quota to what it holds once seed 0 checkpointed task 2. */
-  static final class QuotaShrinkingTrainer implements SeedTrainer {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public SeedResult run(
-        H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
-      TrainingListener shrink =
-          new TrainingListener() {
-            @Override
-            public void taskEnded(int s, TaskOutcome outcome) {
-              listener.taskEnded(s, outcome);
-              if (outcome.task() == 2) {
-                try {
-                  DistributedFileSystem fs = cluster.getFileSystem();
-                  long used = fs.getQuotaUsage(hdfsPath("/ck")).getSpaceConsumed();
-                  fs.setQuota(hdfsPath("/ck"), HdfsConstants.QUOTA_DONT_SET, used + 1);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              }
-            }
-          };
-      return new FakeTrainer().run(settings, seed, checkpoints, shrink);
+  private static void shrinkQuotaAfterTask2(int seed, int task) {
+    if (task != 2) {
+      return;
+    }
+    try {
+      DistributedFileSystem fs = cluster.getFileSystem();
+      long used = fs.getQuotaUsage(hdfsPath("/ck")).getSpaceConsumed();
+      fs.setQuota(hdfsPath("/ck"), HdfsConstants.QUOTA_DONT_SET, used + 1);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -278,7 +261,9 @@ class H2JobHdfsTest {
             "h2.output.uri=" + hdfs + "/results/quota",
             "h2.checkpoint.uri=" + hdfs + "/ck");
 
-    JobReport full = H2Job.run(spark, s, JobOptions.none(), new QuotaShrinkingTrainer());
+    JobReport full =
+        H2Job.run(
+            spark, s, JobOptions.none(), new FakeTrainer(H2JobHdfsTest::shrinkQuotaAfterTask2));
 
     assertEquals(1, full.failures().size());
     String error = full.failures().get(0).error();

@@ -161,7 +161,7 @@ class H2JobTrainingTest {
     }
   }
 
-  private static H2Settings withTrainLr(H2Settings s, double lr) {
+  static H2Settings withTrainLr(H2Settings s, double lr) {
     return new H2Settings(
         s.seeds(),
         s.data(),

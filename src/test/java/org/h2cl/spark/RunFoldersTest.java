@@ -131,23 +131,7 @@ class RunFoldersTest {
     String lock = Files.readString(tmp.resolve("out").resolve(RunLock.NAME));
 
     // The case: the same output, another learning rate.
-    H2Settings s = settings(false);
-    H2Settings otherLr =
-        new H2Settings(
-            s.seeds(),
-            s.data(),
-            s.model(),
-            new H2Settings.TrainSettings(s.train().epochs(), 0.02, 0.9, s.train().batchSize()),
-            s.retrain(),
-            s.association(),
-            s.reinitStd(),
-            s.reuse(),
-            s.prune(),
-            s.compute(),
-            s.output(),
-            s.checkpoint(),
-            s.spark(),
-            s.rendered());
+    H2Settings otherLr = H2JobTrainingTest.withTrainLr(settings(false), 0.02);
     StorageException e =
         assertThrows(StorageException.class, () -> run(otherLr, new FakeTrainer()));
     HeldTrainer.release.countDown();
