@@ -22,34 +22,34 @@ import org.h2cl.spark.SeedTrainer;
  * each run ends with a line {@code @@ <name> exit=<code>}, and the files of the folder follow as
  * lines {@code @@ file <path> <bytes>}.
  *
- * <p>Arguments: the scenario ({@code space}, {@code checkpoint}, {@code tables} or {@code
- * sigterm}), the folder to write the output into, and a folder for the data.
+ * <p>Arguments: the scenarios, separated by commas ({@code space}, {@code checkpoint}, {@code
+ * tables}, {@code sigterm}), the folder to write their outputs into (one folder each), and a folder
+ * for the data.
  */
 public final class FaultScenario {
 
   private FaultScenario() {}
 
   public static void main(String[] args) throws Exception {
-    String scenario = args[0];
     Path disk = Path.of(args[1]);
     Path data = Path.of(args[2]);
     Path filler = disk.resolve("filler");
-    switch (scenario) {
-      case "space" ->
-          run("space", disk, args(disk, data, "h2.model.base-width=16"), new FakeTrainer());
-      case "checkpoint" -> {
-        run("full", disk, args(disk, data), fillingAfter(2, filler));
-        Files.delete(filler);
-        run("rerun", disk, args(disk, data), new FakeTrainer());
+    for (String scenario : args[0].split(",")) {
+      // Each scenario in a folder of its own on the same small disk.
+      Path root = Files.createDirectories(disk.resolve(scenario));
+      switch (scenario) {
+        case "space" ->
+            run("space", root, args(root, data, "h2.model.base-width=16"), new FakeTrainer());
+        case "checkpoint", "tables" -> {
+          int task = scenario.equals("checkpoint") ? 2 : 5;
+          run(scenario + "-full", root, args(root, data), fillingAfter(task, filler));
+          Files.delete(filler);
+          run(scenario + "-rerun", root, args(root, data), new FakeTrainer());
+        }
+        case "sigterm" ->
+            run("sigterm", root, args(root, data), waitingAfterTask1(disk.resolve("ready")));
+        default -> throw new IllegalArgumentException(scenario);
       }
-      case "tables" -> {
-        run("full", disk, args(disk, data), fillingAfter(5, filler));
-        Files.delete(filler);
-        run("rerun", disk, args(disk, data), new FakeTrainer());
-      }
-      case "sigterm" ->
-          run("sigterm", disk, args(disk, data), waitingAfterTask1(disk.resolve("ready")));
-      default -> throw new IllegalArgumentException(scenario);
     }
     System.exit(0);
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.h2cl.storage.RunLock;
 import org.h2cl.testing.ChildJvm;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +28,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsDuringWritingTest {
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
 
-  /** Runs {@code scenario} on a fresh tmpfs of 16 MB; returns its console (standard error). */
-  private String onSmallDisk(String scenario) throws Exception {
+  /** The console of the scenarios that need a small disk, run once in one child JVM. */
+  private static String smallDisk;
+
+  /** Why there is none: this machine cannot mount a tmpfs in a user namespace. */
+  private static String noSmallDisk;
+
+  @BeforeAll
+  static void runOnASmallDisk() throws Exception {
+    smallDisk = onSmallDisk("space,checkpoint,tables");
+  }
+
+  private static String smallDisk() {
+    Assumptions.assumeTrue(smallDisk != null, noSmallDisk);
+    return smallDisk;
+  }
+
+  /** Runs {@code scenarios} on a fresh tmpfs of 16 MB; returns their console (standard error). */
+  private static String onSmallDisk(String scenario) throws Exception {
     Path disk = Files.createDirectories(dir.resolve("disk"));
     Path data = Files.createDirectories(dir.resolve("data"));
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -48,16 +65,18 @@ class FaultsDuringWritingTest {
     command.addAll(
         ChildJvm.command(
             tmp, FaultScenario.class, List.of(scenario, disk.toString(), data.toString())));
-    Path log = dir.resolve(scenario + ".log");
+    Path log = dir.resolve("small-disk.log");
     Process p = start(command, log);
     if (!p.waitFor(4, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       fail("the scenario did not end:\n" + Files.readString(log));
     }
     String console = Files.readString(log);
-    Assumptions.assumeFalse(
-        p.exitValue() != 0 && !console.contains("@@ "),
-        "this machine cannot mount a tmpfs in a user namespace (unshare -rm): " + console);
+    if (p.exitValue() != 0 && !console.contains("@@ ")) {
+      noSmallDisk =
+          "this machine cannot mount a tmpfs in a user namespace (unshare -rm): " + console;
+      return null;
+    }
     assertEquals(0, p.exitValue(), console);
     return console;
   }
@@ -102,14 +121,14 @@ class FaultsDuringWritingTest {
 
   @Test
   void tooLittleSpaceForTheCheckpointsIsRefusedBeforeTraining() throws Exception {
-    String console = onSmallDisk("space");
+    String console = smallDisk();
 
     String space = run(console, "space");
     assertEquals(Main.USER_ERROR, exit(console, "space"), space);
     assertTrue(
         space.matches(
             "(?s).*\nerror: too little free space for the checkpoints of 1 seed x 5 tasks \\(.* in"
-                + " all at base width 16\\) in checkpoint folder file:.*/disk/out/_checkpoints"
+                + " all at base width 16\\) in checkpoint folder file:.*/space/out/_checkpoints"
                 + " \\(h2.checkpoint.uri\\): they need about .* MB, 1[67] MB are free"
                 + " there\\..*"),
         space);
@@ -121,10 +140,10 @@ class FaultsDuringWritingTest {
   @Test
   void aDiskFullWhileCheckpointingEndsCleanlyAndTheRerunResumesWithoutRetraining()
       throws Exception {
-    String console = onSmallDisk("checkpoint");
+    String console = smallDisk();
 
-    String full = run(console, "full");
-    assertTrue(exit(console, "full") != 0, full);
+    String full = run(console, "checkpoint-full");
+    assertTrue(exit(console, "checkpoint-full") != 0, full);
     assertTrue(
         full.contains(
             "seed 0 failed: org.h2cl.checkpoint.CheckpointException: cannot write checkpoint file:"),
@@ -135,41 +154,41 @@ class FaultsDuringWritingTest {
                 + " (0 B free there)"),
         full);
     assertTrue(full.lines().anyMatch(l -> l.startsWith("error: ")), full);
-    List<String> left = files(console, "full");
+    List<String> left = files(console, "checkpoint-full");
     assertTrue(left.contains("out/_checkpoints/seed=0/task=2.h2ckpt"), left.toString());
     assertFalse(left.contains("out/_checkpoints/seed=0/task=3.h2ckpt"), left.toString());
     assertTrue(left.stream().noneMatch(f -> f.contains(".tmp-")), "temporary file left: " + left);
     assertTrue(left.stream().noneMatch(f -> f.contains("_staging")), left.toString());
     assertFalse(left.contains("out/" + RunLock.NAME), "the lock is released");
 
-    String rerun = run(console, "rerun");
-    assertEquals(Main.OK, exit(console, "rerun"), rerun);
+    String rerun = run(console, "checkpoint-rerun");
+    assertEquals(Main.OK, exit(console, "checkpoint-rerun"), rerun);
     assertTrue(rerun.contains("seed 0: 5 tasks, resuming after task 2"), rerun);
-    assertTrue(files(console, "rerun").contains("out/_RUN_COMPLETE"));
+    assertTrue(files(console, "checkpoint-rerun").contains("out/_RUN_COMPLETE"));
     assertNoStackTrace(console);
   }
 
   @Test
   void aDiskFullWhileTheTablesAreWrittenEndsCleanlyAndTheRerunOnlyWritesThem() throws Exception {
-    String console = onSmallDisk("tables");
+    String console = smallDisk();
 
-    String full = run(console, "full");
-    assertEquals(Main.USER_ERROR, exit(console, "full"), full);
+    String full = run(console, "tables-full");
+    assertEquals(Main.USER_ERROR, exit(console, "tables-full"), full);
     assertTrue(
         full.matches(
-            "(?s).*\nerror: cannot write the result tables into file:.*/disk/out/_staging-[-0-9a-f]+"
+            "(?s).*\nerror: cannot write the result tables into file:.*/tables/out/_staging-[-0-9a-f]+"
                 + " \\(task_results\\): java.io.IOException: No space left on device \\(.* free"
                 + " there\\)\\. Nothing of the new tables was kept\\..*"),
         full);
-    List<String> left = files(console, "full");
+    List<String> left = files(console, "tables-full");
     assertTrue(left.stream().noneMatch(f -> f.contains("_staging")), "staging left: " + left);
     assertFalse(left.contains("out/_RUN_COMPLETE"), left.toString());
     assertTrue(left.contains("out/_checkpoints/seed=0/task=5.h2ckpt"), left.toString());
 
-    String rerun = run(console, "rerun");
-    assertEquals(Main.OK, exit(console, "rerun"), rerun);
+    String rerun = run(console, "tables-rerun");
+    assertEquals(Main.OK, exit(console, "tables-rerun"), rerun);
     assertTrue(rerun.contains("seed 0: 5 tasks, resuming after task 5"), rerun);
-    assertTrue(files(console, "rerun").contains("out/_RUN_COMPLETE"));
+    assertTrue(files(console, "tables-rerun").contains("out/_RUN_COMPLETE"));
     assertNoStackTrace(console);
   }
 
@@ -206,7 +225,8 @@ class FaultsDuringWritingTest {
     assertFalse(console.contains("seed 0 failed"), console);
     assertFalse(console.contains("a bug"), console);
     assertNoStackTrace(console);
-    assertTrue(Files.exists(disk.resolve("out/_checkpoints/seed=0/task=1.h2ckpt")));
-    assertFalse(Files.exists(disk.resolve("out").resolve(RunLock.NAME)), "the lock is released");
+    Path out = disk.resolve("sigterm/out");
+    assertTrue(Files.exists(out.resolve("_checkpoints/seed=0/task=1.h2ckpt")));
+    assertFalse(Files.exists(out.resolve(RunLock.NAME)), "the lock is released");
   }
 }

@@ -152,7 +152,9 @@ class SeedRunnerTest {
 
   @Test
   void aDivergedTaskLeavesTheLastGoodCheckpointAsTheResumePoint() {
-    H2Settings s = H2TrainerTest.tinySettings(dir, "h2.data.tasks=2", "h2.association.lr=1e12");
+    H2Settings s =
+        H2TrainerTest.tinySettings(
+            dir, "h2.data.tasks=2", "h2.train.epochs=1", "h2.association.lr=1e12");
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-assoc").toUri().toString(), "fp");
     TrainingFailure first =
         assertThrows(

@@ -27,6 +27,7 @@ import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.Versions;
+import org.h2cl.storage.OwnedFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,13 @@ class H2JobTrainingTest {
 
   /** The uninterrupted run's checkpoints of {@code seeds}, copied under {@code output}. */
   private static void copyCheckpoints(String output, int... seeds) throws IOException {
+    // With the job's marks, as its own earlier run would have left them.
+    for (String folder : List.of("", "_checkpoints")) {
+      Path to = Files.createDirectories(dir.resolve(output).resolve(folder));
+      Files.copy(
+          dir.resolve("plain").resolve(folder).resolve(OwnedFolder.MARKER),
+          to.resolve(OwnedFolder.MARKER));
+    }
     for (int seed : seeds) {
       Path from = dir.resolve("plain/_checkpoints/seed=" + seed);
       Path to = Files.createDirectories(dir.resolve(output + "/_checkpoints/seed=" + seed));
