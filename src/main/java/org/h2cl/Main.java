@@ -27,6 +27,7 @@ import org.h2cl.results.SeedFailure;
 import org.h2cl.spark.H2Job;
 import org.h2cl.spark.JobOptions;
 import org.h2cl.spark.JobReport;
+import org.h2cl.storage.StorageException;
 
 /**
  * The command line: {@code [--conf FILE] [h2.key=value ...]}. Loads the settings once, runs the
@@ -122,11 +123,15 @@ public final class Main {
         err.println("error: seed " + f.seed() + " failed: " + Redaction.uris(f.error()));
       }
       err.printf(
-          "%d of %d seeds failed; the others' results are in %s. Run the same command again to"
-              + " retry them: finished seeds and tasks are restored from their checkpoints.%n",
+          "%d of %d seeds failed (above: why, and what to change); the others' results are in %s."
+              + " The same command resumes every seed after its last checkpoint.%n",
           report.failures().size(), settings.seeds().size(), Redaction.uris(report.outputUri()));
       return SEEDS_FAILED;
-    } catch (SettingsException | DataException | CheckpointException | ResultsException e) {
+    } catch (SettingsException
+        | DataException
+        | CheckpointException
+        | ResultsException
+        | StorageException e) {
       // Errors of the user's setup: the message says what and where; a stack trace would bury it.
       // It may quote a URI, whose credentials must not reach the console.
       err.println("error: " + Redaction.uris(e.getMessage()));
@@ -159,6 +164,26 @@ public final class Main {
     }
     if (verbose) {
       Configurator.setLevel("org.apache.spark", Level.INFO);
+      Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager", Level.INFO);
+      withStackTraces();
+    }
+  }
+
+  /**
+   * Gives other libraries' log lines their stack traces back: our {@code log4j2.properties} sends
+   * them to an appender without ({@code brief}), beside the full one ({@code stderr}).
+   */
+  private static void withStackTraces() {
+    if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
+      return;
+    }
+    var config = ctx.getConfiguration();
+    var full = config.getAppender("stderr");
+    var root = config.getRootLogger();
+    if (full != null && root.getAppenders().containsKey("brief")) {
+      root.removeAppender("brief");
+      root.addAppender(full, null, null);
+      ctx.updateLoggers();
     }
   }
 
@@ -197,7 +222,8 @@ Every key, its default and its meaning: reference.conf (src/main/resources/refer
 also inside the jar). Output tables and folder layout: docs/OUTPUT.md.
 
 An unfinished run (no _RUN_COMPLETE marker in h2.output.uri) resumes from its checkpoints
-when started again; a finished one is refused unless h2.output.overwrite=true.
+when started again; a finished one is refused unless h2.output.overwrite=true. The job writes
+only into a new or empty folder or its own earlier output, one run per folder at a time.
 
 Exit codes: 0 every seed finished; 1 a seed failed (the others' results are written);
 2 a usage, configuration, data, checkpoint or output error; 3 a bug.

@@ -25,6 +25,7 @@ import org.h2cl.data.TaskDataLoader;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.spark.H2Job;
 import org.h2cl.spark.JobOptions;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +59,10 @@ class BadInputTest {
     Files.writeString(finished.resolve("_RUN_COMPLETE"), "run_id=earlier\n");
     Files.createDirectories(finished.resolve("_checkpoints/seed=0"));
     Files.writeString(finished.resolve("_checkpoints/seed=0/task=5.h2ckpt"), "earlier checkpoint");
+    // The job's marks: the folders are its own, which overwrite may clear.
+    for (String folder : List.of("", "task_results", "_checkpoints", "_checkpoints/seed=0")) {
+      Files.writeString(finished.resolve(folder).resolve(OwnedFolder.MARKER), "h2 output\n");
+    }
   }
 
   @AfterAll
@@ -259,10 +264,32 @@ class BadInputTest {
   void anOutputOrCheckpointFolderOnAFileSystemWeCannotOpenIsRefused() {
     Path data = validData("valid-3");
     for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
+      // adl: needs hadoop-azure-datalake, which the build does not include.
+      String uri = "adl://account.azuredatalakestore.net/out";
+      int code = main(args(data.toString(), dir.resolve("fresh-abfs"), key + "=" + uri));
+      assertEquals(Main.USER_ERROR, code, err());
+      assertTrue(err().contains(uri), err());
+      assertTrue(err().contains("no Hadoop file system for its scheme"), err());
+      assertFalse(Files.exists(dir.resolve("fresh-abfs")));
+    }
+  }
+
+  @Test
+  void anOutputOrCheckpointFolderOnAFileSystemWithoutAtomicRenameIsRefused() {
+    Path data = validData("valid-4");
+    for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
       int code = main(args(data.toString(), dir.resolve("fresh-s3a"), key + "=s3a://bucket/out"));
       assertEquals(Main.USER_ERROR, code, err());
-      assertTrue(err().contains("s3a://bucket/out"), err());
-      assertTrue(err().contains("no Hadoop file system for its scheme"), err());
+      assertEquals(1, err().lines().count(), err());
+      assertTrue(
+          err()
+              .startsWith(
+                  "error: "
+                      + key
+                      + ": \"s3a://bucket/out\" is on s3a:, whose rename copies and deletes instead"
+                      + " of moving atomically"),
+          err());
+      assertEquals(0, jobsRun, "refused with the settings, before the job starts");
       assertFalse(Files.exists(dir.resolve("fresh-s3a")));
     }
   }
@@ -290,6 +317,82 @@ class BadInputTest {
     assertTrue(err().contains("is inside the data folder h2.data.uri"), err());
     assertEquals(0, jobsRun, "the job must not start");
     assertFalse(Files.exists(data.resolve("out")));
+  }
+
+  @Test
+  void anOutputInsideTheDataFolderThroughASymbolicLinkIsRefused() throws IOException {
+    Path data = validData("linked-data");
+    Path link = Files.createSymbolicLink(dir.resolve("link-to-data"), data);
+    Map<String, String> before = snapshot(data);
+
+    int code = main(args(data.toString(), link.resolve("out")));
+
+    assertEquals(Main.USER_ERROR, code, err());
+    assertTrue(err().contains("is inside the data folder h2.data.uri"), err());
+    assertEquals(0, jobsRun, "the job must not start");
+    assertEquals(before, snapshot(data), "nothing written into the real data folder");
+  }
+
+  @Test
+  void overwriteNeverDeletesADataFolderInsideTheOutput() throws IOException {
+    Path output = dir.resolve("holds-data");
+    Path data = output.resolve("task_results/mydata");
+    SyntheticCifar.write(data.toString(), 4, 2, 7, new Configuration());
+    Files.writeString(output.resolve("_RUN_COMPLETE"), "run_id=earlier\n");
+    Map<String, String> before = snapshot(output);
+
+    int code = main(args(data.toString(), output, "h2.output.overwrite=true"));
+
+    assertEquals(Main.USER_ERROR, code, err());
+    assertTrue(err().contains("h2.data.uri"), err());
+    assertTrue(err().contains("is inside the folder h2.output.uri"), err());
+    assertEquals(0, jobsRun, "the job must not start");
+    assertEquals(before, snapshot(output), "the data files are all there");
+  }
+
+  @Test
+  void anOutputHoldingTheUsersOwnFoldersIsRefusedBeforeTrainingNamingThem() throws IOException {
+    Path data = validData("valid-5");
+    Path output = dir.resolve("users-folder");
+    Files.createDirectories(output.resolve("run"));
+    Files.createDirectories(output.resolve("summary"));
+    Files.writeString(output.resolve("run/notes.txt"), "my notes");
+    Files.writeString(output.resolve("summary/important.txt"), "important");
+    Map<String, String> before = snapshot(output);
+
+    for (boolean overwrite : new boolean[] {false, true}) {
+      int code = main(args(data.toString(), output, "h2.output.overwrite=" + overwrite));
+
+      assertEquals(Main.USER_ERROR, code, err());
+      assertEquals(1, err().lines().count(), err());
+      assertTrue(
+          err()
+              .startsWith(
+                  "error: output folder "
+                      + output.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/")
+                      + " (h2.output.uri) holds what this job did not write: run/, summary/."),
+          err());
+      assertEquals(before, snapshot(output), "the user's files are all there, as they were");
+    }
+  }
+
+  @Test
+  void anOutputOrCheckpointUriThatIsAFileIsRefusedBeforeTraining() throws IOException {
+    Path data = validData("valid-6");
+    Path file = Files.writeString(dir.resolve("a-file.txt"), "not a folder");
+    for (String key : List.of("h2.output.uri", "h2.checkpoint.uri")) {
+      for (Path uri : List.of(file, file.resolve("below"))) {
+        Path output = key.equals("h2.output.uri") ? uri : dir.resolve("fresh-file");
+        int code = main(args(data.toString(), output, key + "=" + uri.toUri()));
+
+        assertEquals(Main.USER_ERROR, code, err());
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("(" + key + ")"), err());
+        assertTrue(err().contains(" is a file; expected a folder"), err());
+        assertEquals("not a folder", Files.readString(file));
+        assertFalse(Files.exists(dir.resolve("fresh-file")), "nothing written");
+      }
+    }
   }
 
   /** Rewrites every record of class {@code from} in {@code file} as class {@code to}. */

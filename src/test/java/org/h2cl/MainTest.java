@@ -6,17 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkContext;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
@@ -78,17 +79,26 @@ class MainTest {
   }
 
   @Test
-  void verboseReachesTheJobForItsProgressDisplay() {
+  void verboseReachesTheJobForItsProgressDisplayAndGivesLibrariesTheirStackTraces() {
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     assertEquals(Main.OK, main(s -> report(List.of()), "--conf", "conf/quickstart.conf"));
     assertFalse(verbose.get());
+    assertEquals(
+        List.of("brief"),
+        List.copyOf(ctx.getConfiguration().getRootLogger().getAppenders().keySet()));
     try {
       assertEquals(
           Main.OK, main(s -> report(List.of()), "--verbose", "--conf", "conf/quickstart.conf"));
       assertTrue(verbose.get());
+      assertEquals(
+          List.of("stderr"),
+          List.copyOf(ctx.getConfiguration().getRootLogger().getAppenders().keySet()));
+      assertTrue(LogManager.getLogger("org.apache.spark.scheduler.TaskSetManager").isInfoEnabled());
     } finally {
       // --verbose turned Spark's INFO logging on for this whole test JVM.
-      Configurator.setLevel("org.apache.spark", Level.WARN);
+      ctx.reconfigure();
     }
+    assertFalse(LogManager.getLogger("org.apache.spark.SparkContext").isInfoEnabled());
   }
 
   @Test
@@ -165,6 +175,31 @@ class MainTest {
     assertTrue(err().contains(expected), err());
     assertFalse(err().contains("\tat "), err());
     assertNull(ran.get(), "the job must not start");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "h3.train.epochs = 3                    | h3.train.epochs: unknown key (did you mean"
+            + " h2.train.epochs?) (set in ",
+        "spark.hadoop.fs.s3a.secret.key = s3cr3t | spark.hadoop.fs.s3a.secret.key: Spark settings"
+            + " are not read from a conf file (set in ",
+      })
+  void aKeyOutsideH2InAConfFileExitsTwoBeforeTheJobStarts(String line, String expected)
+      throws IOException {
+    Path conf = Files.createTempFile("outside", ".conf");
+    try {
+      Files.writeString(conf, line + "\n");
+      assertEquals(Main.USER_ERROR, main(s -> report(List.of()), "--conf", conf.toString()));
+      // CSV trims the trailing space of "(set in ".
+      assertTrue(err().startsWith("error: " + expected + " " + conf), err());
+      assertEquals(1, err().lines().count(), "one error line: " + err());
+      assertFalse(err().contains("s3cr3t"), err());
+      assertNull(ran.get(), "the job must not start");
+    } finally {
+      Files.delete(conf);
+    }
   }
 
   @Test

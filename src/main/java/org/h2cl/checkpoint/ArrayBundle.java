@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.zip.CRC32;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.FreeSpace;
 
 /**
  * An ordered map from names to primitive arrays ({@code float[]}, {@code double[]}, {@code int[]},
@@ -260,18 +262,48 @@ public final class ArrayBundle {
           throw new IOException("could not rename " + tmp + " to " + path);
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | FSError e) {
+      // A full local disk arrives as Hadoop's FSError, an Error.
       deleteQuietly(fs, tmp);
-      throw new CheckpointException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "cannot write checkpoint "
+              + path
+              + ": "
+              // HDFS's messages carry the name node's stack trace on further lines.
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              + FreeSpace.describeFree(fs, path.getParent())
+              + "; nothing of it was kept, and the seed resumes after its last checkpoint when the"
+              + " same command runs again",
+          e);
+    } catch (Error e) {
+      deleteQuietly(fs, tmp);
+      throw e;
     }
   }
 
   private static void deleteQuietly(FileSystem fs, Path p) {
     try {
       fs.delete(p, false);
-    } catch (IOException | RuntimeException ignored) {
+    } catch (IOException | RuntimeException | FSError ignored) {
       // The original failure is what matters; a left-over hidden temporary file is harmless.
     }
+  }
+
+  /**
+   * The bytes one array takes in the file format above, for estimating a file's size without
+   * building it.
+   */
+  public static long entryBytes(String name, Type type, int... shape) {
+    return 1 + 4 + utf8(name).length + 4 + 4L * shape.length + 4 + elementCount(shape) * type.bytes;
+  }
+
+  /** The bytes of a file holding {@code metadata} and arrays of {@code entryBytes} in all. */
+  public static long fileBytes(Map<String, String> metadata, long entryBytes) {
+    long meta = 0;
+    for (Map.Entry<String, String> m : metadata.entrySet()) {
+      meta += 4 + utf8(m.getKey()).length + 4 + utf8(m.getValue()).length;
+    }
+    return MAGIC.length + 4 + 4 + meta + 4 + entryBytes + 4;
   }
 
   /** Writes the bundle in the format above to {@code out}, which stays open. */

@@ -10,9 +10,11 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.OwnedFolder;
 
 /**
  * The checkpoints of a run: one {@link ArrayBundle} per seed and finished task, laid out as {@code
@@ -33,23 +35,38 @@ public final class CheckpointStore implements Serializable {
   public static final String SEED_KEY = "h2.seed";
   public static final String TASK_KEY = "h2.task";
 
+  /** The settings the fingerprint was computed from ({@link Fingerprint#canonical}). */
+  public static final String SETTINGS_KEY = "h2.fingerprint-settings";
+
   private static final Pattern SEED_DIR = Pattern.compile("seed=(\\d+)");
   private static final Pattern TASK_FILE = Pattern.compile("task=(\\d+)\\.h2ckpt");
 
   private final String uri;
   private final String fingerprint;
+  private final String settings;
   private transient FileSystem fs;
 
   /**
+   * A store whose checkpoints record no settings beside their fingerprint (tests).
+   *
    * @param uri the checkpoint folder (any Hadoop file system URI); need not exist yet
    * @param fingerprint identity of the setup, normally {@link Fingerprint#of}
    */
   public CheckpointStore(String uri, String fingerprint) {
+    this(uri, fingerprint, "");
+  }
+
+  /**
+   * @param settings the text the fingerprint was computed from ({@link Fingerprint#canonical}),
+   *     stored in every checkpoint so that a refused one can say which settings differ
+   */
+  public CheckpointStore(String uri, String fingerprint, String settings) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("checkpoint uri must not be empty");
     }
     this.uri = uri;
     this.fingerprint = fingerprint;
+    this.settings = settings;
   }
 
   public String uri() {
@@ -78,6 +95,15 @@ public final class CheckpointStore implements Serializable {
         .putMeta(FINGERPRINT_KEY, fingerprint)
         .putMeta(SEED_KEY, Integer.toString(seed))
         .putMeta(TASK_KEY, Integer.toString(task));
+    if (!settings.isEmpty()) {
+      bundle.putMeta(SETTINGS_KEY, settings);
+    }
+    try {
+      OwnedFolder.claim(fs(), seedDir(seed), "checkpoints of seed " + seed);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          "cannot create checkpoint folder " + seedDir(seed) + ": " + e, e);
+    }
     bundle.write(fs(), path(seed, task));
   }
 
@@ -117,9 +143,34 @@ public final class CheckpointStore implements Serializable {
     } catch (IOException e) {
       throw new CheckpointException("cannot read checkpoint " + p + ": " + e, e);
     }
-    ArrayBundle b = ArrayBundle.read(fs(), p);
+    ArrayBundle b;
+    try {
+      b = ArrayBundle.read(fs(), p);
+    } catch (CheckpointException e) {
+      // Hadoop's own checksums (a local file's .crc, HDFS blocks) see corruption first.
+      if (e.getCause() instanceof IOException && !(e.getCause() instanceof ChecksumException)) {
+        throw e; // the file could not be read; it may well be whole
+      }
+      throw new CheckpointException(e.getMessage() + "; " + deleteToRetrain(seed, task), e);
+    }
     check(p, b.metadata(), seed, task);
     return b;
+  }
+
+  /**
+   * What to do about a checkpoint that is whole on disk but unusable (corrupted, or not fitting the
+   * network): deleting it makes the seed resume from the checkpoint before it.
+   */
+  public String deleteToRetrain(int seed, int task) {
+    return "delete "
+        + path(seed, task)
+        + " to train task "
+        + task
+        + " of seed "
+        + seed
+        + " again"
+        + (task > 1 ? " from its checkpoint after task " + (task - 1) : " from the start")
+        + " (running the same command unchanged meets the same file)";
   }
 
   private void check(Path p, Map<String, String> meta, int seed, int task) {
@@ -140,6 +191,8 @@ public final class CheckpointStore implements Serializable {
               + abbreviate(found)
               + ", this run "
               + abbreviate(fingerprint)
+              + "; "
+              + differences(meta.get(SETTINGS_KEY))
               + "), so this run cannot resume from it. Write to another folder (h2.output.uri, or "
               + "h2.checkpoint.uri), or set h2.output.overwrite=true to delete the old output and "
               + "checkpoints and start over.");
@@ -150,6 +203,17 @@ public final class CheckpointStore implements Serializable {
       throw new CheckpointException(
           "checkpoint " + p + " holds " + actual + ", expected " + expected + " from its name");
     }
+  }
+
+  /** Which settings differ from the ones {@code stored} beside a checkpoint's fingerprint. */
+  private String differences(String stored) {
+    if (stored == null || settings.isEmpty()) {
+      return "the checkpoint does not record its settings";
+    }
+    List<String> differ = SettingsDiff.of(stored, settings);
+    return differ.isEmpty()
+        ? "its recorded settings are this run's"
+        : "differing: " + String.join(", ", differ);
   }
 
   private static String abbreviate(String fingerprint) {
@@ -170,6 +234,57 @@ public final class CheckpointStore implements Serializable {
         check(p, ArrayBundle.readMetadata(fs(), p), seed, latest.getAsInt());
       }
     }
+  }
+
+  /**
+   * What the folder holds that this job did not write (see {@link OwnedFolder}): everything, when
+   * it lacks the job's mark; otherwise anything but marked {@code seed=<s>} folders of checkpoints
+   * (and their temporary files) and the progress records. Names are relative to the folder.
+   */
+  public List<String> foreign() {
+    Path root = new Path(uri);
+    try {
+      List<String> foreign =
+          new ArrayList<>(
+              OwnedFolder.foreign(
+                  fs(),
+                  root,
+                  f ->
+                      f.isDirectory() && (isSeedDir(f) || f.getPath().getName().equals(PROGRESS))));
+      if (!OwnedFolder.isOwned(fs(), root)) {
+        return foreign;
+      }
+      for (FileStatus f : list(root)) {
+        if (f.isDirectory() && isSeedDir(f)) {
+          foreign.addAll(OwnedFolder.foreignIn(fs(), f, CheckpointStore::isCheckpointFile));
+        } else if (f.isDirectory() && f.getPath().getName().equals(PROGRESS)) {
+          foreign.addAll(OwnedFolder.unexpected(fs(), f, CheckpointStore::isProgressFile));
+        }
+      }
+      foreign.sort(null);
+      return foreign;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot list checkpoints in " + uri + ": " + e, e);
+    }
+  }
+
+  /** The progress records' folder (org.h2cl.progress.ProgressFiles.FOLDER). */
+  private static final String PROGRESS = "_progress";
+
+  private static final Pattern TEMPORARY = Pattern.compile("\\.task=\\d+\\.h2ckpt\\.tmp-.*");
+  private static final Pattern PROGRESS_FILE = Pattern.compile("\\.?seed=\\d+\\.json.*");
+
+  private static boolean isSeedDir(FileStatus f) {
+    return SEED_DIR.matcher(f.getPath().getName()).matches();
+  }
+
+  private static boolean isCheckpointFile(FileStatus f) {
+    String name = f.getPath().getName();
+    return f.isFile() && (TASK_FILE.matcher(name).matches() || TEMPORARY.matcher(name).matches());
+  }
+
+  private static boolean isProgressFile(FileStatus f) {
+    return f.isFile() && PROGRESS_FILE.matcher(f.getPath().getName()).matches();
   }
 
   /** Whether no seed has any checkpoint here. */
@@ -198,6 +313,10 @@ public final class CheckpointStore implements Serializable {
     Path root = new Path(uri);
     try {
       for (int seed : seeds()) {
+        if (!OwnedFolder.isOwned(fs(), seedDir(seed))) {
+          throw new IOException(
+              seedDir(seed) + " was not written by this job, so it is not deleted");
+        }
         fs().delete(seedDir(seed), true);
       }
       if (fs().exists(root) && fs().listStatus(root).length == 0) {

@@ -52,7 +52,7 @@ public final class Fingerprint {
    * The hashed text: one {@code key=value} line per result-determining setting, then the code
    * version.
    */
-  static String canonical(H2Settings settings, String codeVersion) {
+  public static String canonical(H2Settings settings, String codeVersion) {
     StringBuilder sb = new StringBuilder();
     append(sb, "", settings);
     sb.append("code-version=").append(codeVersion).append('\n');

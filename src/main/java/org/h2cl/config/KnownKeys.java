@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,43 @@ final class KnownKeys {
     check(actual, reference, root, problems, brokenSections, knownPaths(reference, root));
     return brokenSections;
   }
+
+  /**
+   * Adds a problem for every key of a conf file outside {@code root}: such keys would otherwise be
+   * ignored without a word. Spark's settings ({@code spark.*}) get told where they belong.
+   *
+   * @param file the parsed conf file
+   */
+  static void checkOutsideRoot(
+      ConfigObject file, ConfigObject reference, String root, List<String> problems) {
+    List<String> known = knownPaths(reference, root);
+    for (String key : new TreeSet<>(file.keySet())) {
+      if (key.equals(root)) {
+        continue;
+      }
+      ConfigValue value = file.get(key);
+      String path = ConfigUtil.joinPath(key);
+      if (key.equals(SPARK)) {
+        // The value is not quoted: Spark settings carry credentials (fs.s3a.secret.key).
+        leaves(path, value)
+            .forEach(
+                (leaf, v) ->
+                    problems.add(
+                        leaf
+                            + ": Spark settings are not read from a conf file"
+                            + ConfigReader.where(v.origin())
+                            + "; give it on the command line as "
+                            + leaf
+                            + "=VALUE, or to spark-submit as --conf "
+                            + leaf
+                            + "=VALUE"));
+      } else {
+        unknown(path, value, problems, known);
+      }
+    }
+  }
+
+  private static final String SPARK = "spark";
 
   /** Reports keys that reference.conf does not know and sections replaced by plain values. */
   private static void check(
@@ -69,15 +107,28 @@ final class KnownKeys {
   /** Reports every leaf of an unknown value, so each gets its own suggestion. */
   private static void unknown(
       String path, ConfigValue value, List<String> problems, List<String> known) {
+    leaves(path, value)
+        .forEach(
+            (leaf, v) ->
+                problems.add(
+                    leaf
+                        + ": unknown key"
+                        + suggestion(leaf, known)
+                        + ConfigReader.where(v.origin())));
+  }
+
+  /** Every leaf of {@code value}, which sits at {@code path}, by its path. */
+  private static Map<String, ConfigValue> leaves(String path, ConfigValue value) {
+    Map<String, ConfigValue> leaves = new LinkedHashMap<>();
     if (value.valueType() == ConfigValueType.OBJECT && !((ConfigObject) value).isEmpty()) {
       ConfigObject object = (ConfigObject) value;
       for (String key : new TreeSet<>(object.keySet())) {
-        unknown(path + "." + ConfigUtil.joinPath(key), object.get(key), problems, known);
+        leaves.putAll(leaves(path + "." + ConfigUtil.joinPath(key), object.get(key)));
       }
     } else {
-      problems.add(
-          path + ": unknown key" + suggestion(path, known) + ConfigReader.where(value.origin()));
+      leaves.put(path, value);
     }
+    return leaves;
   }
 
   private static List<String> knownPaths(ConfigObject object, String prefix) {

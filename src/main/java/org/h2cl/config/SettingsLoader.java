@@ -79,6 +79,7 @@ public final class SettingsLoader {
       throw new IllegalStateException("reference.conf with an h2 block is not on the classpath");
     }
     Config file = confFile.map(f -> parseFile(f, problems)).orElse(ConfigFactory.empty());
+    KnownKeys.checkOutsideRoot(file.root(), reference.getObject(ROOT), ROOT, problems);
     Config arguments = parseArguments(overrides, problems);
     Config properties = parseSystemProperties(systemProperties, problems);
 
@@ -260,8 +261,23 @@ public final class SettingsLoader {
     }
 
     String checkpointUri = r.string("h2.checkpoint.uri");
+    boolean ownCheckpointFolder = !checkpointUri.isBlank();
     if (checkpointUri.isBlank()) {
       checkpointUri = stripTrailingSlash(output.uri()) + "/_checkpoints";
+    } else if (r.ok("h2.checkpoint.uri", "h2.output.uri")) {
+      checkFolders(r, checkpointUri, output.uri());
+    }
+    if (r.ok("h2.output.uri", "h2.data.uri", "h2.checkpoint.uri")) {
+      checkOutsideData(r, "h2.output.uri", output.uri(), data.uri());
+      checkOutsideData(r, "h2.checkpoint.uri", checkpointUri, data.uri());
+    }
+    if (r.ok("h2.output.uri") && AtomicRename.problem(output.uri()) != null) {
+      r.problem("h2.output.uri", AtomicRename.problem(output.uri()));
+    }
+    if (ownCheckpointFolder
+        && r.ok("h2.checkpoint.uri")
+        && AtomicRename.problem(checkpointUri) != null) {
+      r.problem("h2.checkpoint.uri", AtomicRename.problem(checkpointUri));
     }
     CheckpointSettings checkpoint = new CheckpointSettings(checkpointUri);
 
@@ -349,10 +365,52 @@ public final class SettingsLoader {
   // ---------------------------------------------------------------------------------------------
   // Folders
 
-  /** True when {@code inner} is {@code outer} or lies below it, comparing normalised URIs. */
+  /**
+   * A run may delete what it wrote into its output and checkpoint folders (overwrite): the data
+   * folder must not lie inside either of them.
+   */
+  private static void checkOutsideData(ConfigReader r, String key, String folder, String data) {
+    if (isInside(data, folder)) {
+      r.problem(
+          "h2.data.uri",
+          "\""
+              + data
+              + "\" is inside the folder "
+              + key
+              + " \""
+              + folder
+              + "\", which the job writes and may clear (h2.output.overwrite); expected a data"
+              + " folder outside it");
+    }
+  }
+
+  /**
+   * A checkpoint folder of its own lies outside the output folder, and the output outside it: each
+   * folder holds only what the job puts there (its default, {@code <output>/_checkpoints}, is the
+   * one place inside the output).
+   */
+  private static void checkFolders(ConfigReader r, String checkpoint, String output) {
+    String standard = stripTrailingSlash(output) + "/_checkpoints";
+    boolean standardPlace = isInside(checkpoint, standard) && isInside(standard, checkpoint);
+    if (!standardPlace && (isInside(checkpoint, output) || isInside(output, checkpoint))) {
+      r.problem(
+          "h2.checkpoint.uri",
+          "\""
+              + checkpoint
+              + "\" and the output folder h2.output.uri \""
+              + output
+              + "\" overlap; expected a checkpoint folder outside the output (or empty, for "
+              + "<output>/_checkpoints)");
+    }
+  }
+
+  /**
+   * True when {@code inner} is {@code outer} or lies below it, comparing normalised URIs with local
+   * symbolic links resolved.
+   */
   static boolean isInside(String inner, String outer) {
-    String in = normalise(inner);
-    String out = normalise(outer);
+    String in = RealPaths.of(normalise(inner));
+    String out = RealPaths.of(normalise(outer));
     return in.equals(out) || in.startsWith(out.endsWith("/") ? out : out + "/");
   }
 

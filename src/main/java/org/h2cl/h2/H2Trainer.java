@@ -233,6 +233,21 @@ public final class H2Trainer {
                 AssociationUpdate.step(p, sums, as.logitLr());
               };
       runEpoch(t, Phase.ASSOCIATE, e, as.epochs(), data, scratchHead, scratchBank, shuffle, hook);
+      if (!Arrays.stream(p).allMatch(Double::isFinite)) {
+        throw new TrainingFailure(
+            seed,
+            t,
+            Phase.ASSOCIATE,
+            "association logits p = "
+                + Arrays.toString(p)
+                + " in epoch "
+                + (e + 1)
+                + " of "
+                + as.epochs()
+                + "; lower h2.association.logit-lr (now "
+                + as.logitLr()
+                + ")");
+      }
     }
     restoreWeights(saved);
     return p;
@@ -379,9 +394,24 @@ public final class H2Trainer {
       seen += batch.size();
     }
     double loss = lossSum / seen;
-    if (!Double.isFinite(loss)) {
+    String diverged =
+        Double.isFinite(loss)
+            ? FiniteCheck.firstNonFinite(net.convs(), head, bank)
+                .map(v -> v + " are not finite")
+                .orElse(null)
+            : "loss is " + loss;
+    if (diverged != null) {
       throw new TrainingFailure(
-          seed, t, phase, "loss is " + loss + " in epoch " + (epoch + 1) + " of " + epochs);
+          seed,
+          t,
+          phase,
+          diverged
+              + " in epoch "
+              + (epoch + 1)
+              + " of "
+              + epochs
+              + "; training diverged: "
+              + FiniteCheck.advice(phase, settings));
     }
     listener.epochEnded(
         new EpochEnd(

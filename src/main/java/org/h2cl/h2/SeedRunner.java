@@ -3,6 +3,7 @@ package org.h2cl.h2;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.hadoop.conf.Configuration;
+import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
@@ -31,17 +32,22 @@ public final class SeedRunner {
     int resumed = 0;
     if (last.isPresent()) {
       resumed = last.getAsInt();
-      TrainerSnapshot snapshot =
-          SeedCheckpoint.read(checkpoints.load(seed, resumed), trainer.batchNormLayers());
+      // A corrupted file is refused by load, with what to do about it.
+      ArrayBundle bundle = checkpoints.load(seed, resumed);
       try {
-        trainer.restore(snapshot);
+        trainer.restore(SeedCheckpoint.read(bundle, trainer.batchNormLayers()));
+      } catch (CheckpointException e) {
+        throw new CheckpointException(
+            e.getMessage() + "; " + checkpoints.deleteToRetrain(seed, resumed), e);
       } catch (IllegalArgumentException e) {
         // Shapes and owner values are checked by restore; the user needs to know which file.
         throw new CheckpointException(
             "checkpoint "
                 + checkpoints.path(seed, resumed)
                 + " does not fit this run's network and tasks: "
-                + e.getMessage(),
+                + e.getMessage()
+                + "; "
+                + checkpoints.deleteToRetrain(seed, resumed),
             e);
       }
     }

@@ -31,7 +31,9 @@ public final class ProgressBoard {
     RUNNING,
     FINISHED,
     /** Its Spark job failed for good. */
-    FAILED
+    FAILED,
+    /** The job was shut down (SIGTERM, Ctrl-C) while it ran; its checkpoints resume it. */
+    INTERRUPTED
   }
 
   /** Width of a running seed's line between the seed and the time left, so that ETAs align. */
@@ -76,7 +78,7 @@ public final class ProgressBoard {
     }
     s.latest = p;
     s.seenAt = nowMillis;
-    if (s.state != State.FAILED) {
+    if (s.state != State.FAILED && s.state != State.INTERRUPTED) {
       s.state = p.event() == Event.FINISHED ? State.FINISHED : State.RUNNING;
     }
     return true;
@@ -92,6 +94,11 @@ public final class ProgressBoard {
     Seed s = seeds.get(seed);
     s.state = State.FAILED;
     s.failure = why;
+  }
+
+  /** The job is shutting down, which stopped the seed's Spark job. */
+  public synchronized void interrupted(int seed) {
+    seeds.get(seed).state = State.INTERRUPTED;
   }
 
   public synchronized State state(int seed) {
@@ -134,6 +141,7 @@ public final class ProgressBoard {
     return switch (s.state) {
       case WAITING -> head + "waiting for a task slot";
       case FAILED -> head + "FAILED: " + s.failure;
+      case INTERRUPTED -> head + "INTERRUPTED: the same command resumes it from its checkpoints";
       case FINISHED -> head + finished(p) + attempt;
       case RUNNING ->
           head + pad(running(p)) + "  ETA " + duration(secondsLeft(s, nowMillis)) + attempt;
@@ -145,7 +153,8 @@ public final class ProgressBoard {
     Map<State, Long> count =
         seeds.values().stream().collect(Collectors.groupingBy(s -> s.state, Collectors.counting()));
     List<String> parts = new ArrayList<>();
-    for (State st : List.of(State.RUNNING, State.WAITING, State.FINISHED, State.FAILED)) {
+    for (State st :
+        List.of(State.RUNNING, State.WAITING, State.FINISHED, State.FAILED, State.INTERRUPTED)) {
       if (count.getOrDefault(st, 0L) > 0) {
         parts.add(count.get(st) + " " + st.name().toLowerCase(Locale.ROOT));
       }

@@ -69,6 +69,12 @@ public final class ProgressMonitor implements AutoCloseable {
     board.failed(seed, why);
   }
 
+  /** The job is shutting down, which stopped the seed's job. */
+  public void interrupted(int seed) {
+    read(seed);
+    board.interrupted(seed);
+  }
+
   /** Stops polling and shows the final state. */
   @Override
   public synchronized void close() {

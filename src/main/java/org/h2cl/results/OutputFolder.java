@@ -12,9 +12,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.FreeSpace;
+import org.h2cl.storage.OwnedFolder;
 
 /**
  * The layout of a run's output folder:
@@ -25,6 +28,8 @@ import org.apache.hadoop.fs.Path;
  *   &lt;uri&gt;/_staging-&lt;run id&gt;/                                    tables being written
  *   &lt;uri&gt;/_staging-&lt;run id&gt;/_READY                             all four staged: moving them
  *   &lt;uri&gt;/_RUN_COMPLETE                                         written last, by a finished run
+ *   &lt;uri&gt;/_H2_OWNED, &lt;uri&gt;/&lt;table&gt;/_H2_OWNED, …                 the job's mark (OwnedFolder)
+ *   &lt;uri&gt;/_H2_LOCK                                              the running job's lock (RunLock)
  * </pre>
  *
  * Names starting with {@code _} are skipped by Spark's and Hadoop's readers.
@@ -86,11 +91,59 @@ public final class OutputFolder {
     Path staging = new Path(root, STAGING_PREFIX + runId);
     try {
       delete(staging);
-    } catch (IOException e) {
-      throw new ResultsException("cannot clear staging folder " + staging + ": " + e, e);
+      OwnedFolder.claim(fs, staging, "result tables being written by run " + runId);
+    } catch (IOException | FSError e) {
+      throw stagingFailed(staging, "its mark", e);
     }
     return staging;
   }
+
+  /**
+   * What the folder holds that this job did not write (see {@link OwnedFolder}): everything, when
+   * the folder lacks the job's mark; otherwise entries outside the layout above, and in the result
+   * tables anything but Parquet's part files and {@code _SUCCESS}. Names are relative to the
+   * folder.
+   */
+  public List<String> foreign() {
+    try {
+      List<String> foreign = new ArrayList<>(OwnedFolder.foreign(fs, root, OutputFolder::inLayout));
+      if (!OwnedFolder.isOwned(fs, root)) {
+        return foreign;
+      }
+      for (FileStatus f : fs.listStatus(root)) {
+        String name = f.getPath().getName();
+        if (f.isDirectory() && ResultSchemas.TABLES.containsKey(name)) {
+          foreign.addAll(OwnedFolder.foreignIn(fs, f, OutputFolder::isTableFile));
+        } else if (f.isDirectory() && name.startsWith(STAGING_PREFIX)) {
+          foreign.addAll(OwnedFolder.foreignIn(fs, f, entry -> true));
+        }
+      }
+      foreign.sort(null);
+      return foreign;
+    } catch (IOException e) {
+      throw new ResultsException("cannot list output folder " + root + ": " + e, e);
+    }
+  }
+
+  /** The entries of the layout above; the checkpoints are their store's to check. */
+  private static boolean inLayout(FileStatus f) {
+    String name = f.getPath().getName();
+    if (f.isDirectory()) {
+      return ResultSchemas.TABLES.containsKey(name)
+          || name.startsWith(STAGING_PREFIX)
+          || name.equals(CHECKPOINTS);
+    }
+    return name.equals(MARKER) || name.equals(MARKER + ".tmp");
+  }
+
+  /** What Spark writes into a Parquet table's folder. */
+  private static boolean isTableFile(FileStatus f) {
+    String name = f.getPath().getName();
+    return f.isFile() && (name.startsWith("part-") || name.equals("_SUCCESS"));
+  }
+
+  /** The default checkpoint folder's name (h2.checkpoint.uri empty). */
+  static final String CHECKPOINTS = "_checkpoints";
 
   /** Whether the folder holds a finished run (its marker exists). */
   public boolean isFinished() {
@@ -117,12 +170,12 @@ public final class OutputFolder {
     try {
       delete(new Path(root, MARKER));
       for (String table : ResultSchemas.TABLES.keySet()) {
-        delete(table(table));
+        deleteOwned(table(table));
       }
       if (exists(root)) {
         for (FileStatus f : fs.listStatus(root)) {
           if (f.isDirectory() && f.getPath().getName().startsWith(STAGING_PREFIX)) {
-            delete(f.getPath());
+            deleteOwned(f.getPath());
           }
         }
       }
@@ -146,13 +199,59 @@ public final class OutputFolder {
    */
   void publish(Path staging, boolean complete, String markerText, Consumer<String> afterStep) {
     try {
+      for (String table : ResultSchemas.TABLES.keySet()) {
+        OwnedFolder.claim(fs, new Path(staging, table), "result table " + table);
+      }
       // The point of no return: from here on a crash is completed by the next start, not undone.
       writeAtomically(new Path(staging, READY), "complete=" + complete + "\n" + markerText + "\n");
-      afterStep.accept(READY);
-      moveIntoPlace(staging, complete, markerText, afterStep);
-    } catch (IOException e) {
-      throw new ResultsException("cannot publish result tables in " + root + ": " + e, e);
+    } catch (IOException | FSError e) {
+      throw stagingFailed(staging, READY, e);
     }
+    afterStep.accept(READY);
+    try {
+      moveIntoPlace(staging, complete, markerText, afterStep);
+    } catch (IOException | FSError e) {
+      throw new ResultsException(
+          "cannot move the result tables into "
+              + root
+              + ": "
+              + rootCause(e)
+              + FreeSpace.describeFree(fs, root)
+              + "; the next start of the job completes the move before anything else",
+          e);
+    }
+  }
+
+  /**
+   * What a failure while writing {@code what} into {@code staging} becomes: the half-written
+   * staging folder is removed, and the error names the table, the cause and the free space.
+   */
+  ResultsException stagingFailed(Path staging, String what, Throwable e) {
+    try {
+      delete(staging);
+    } catch (IOException | RuntimeException | FSError ignored) {
+      // The next start drops a staging folder without _READY anyway.
+    }
+    return new ResultsException(
+        "cannot write the result tables into "
+            + staging
+            + " ("
+            + what
+            + "): "
+            + rootCause(e)
+            + FreeSpace.describeFree(fs, root)
+            + ". Nothing of the new tables was kept. Once the cause is fixed, the same command"
+            + " restores every finished seed from its checkpoints and writes the tables",
+        e);
+  }
+
+  /** The innermost cause's one-line description: Spark wraps a full disk in several layers. */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root).lines().findFirst().orElse("");
   }
 
   /**
@@ -177,7 +276,7 @@ public final class OutputFolder {
       for (FileStatus staging : stagings) {
         Path ready = new Path(staging.getPath(), READY);
         if (!fs.exists(ready)) {
-          delete(staging.getPath());
+          deleteOwned(staging.getPath());
           continue;
         }
         String text;
@@ -207,7 +306,7 @@ public final class OutputFolder {
       if (!fs.exists(staged)) {
         continue; // moved before the crash
       }
-      delete(table(table));
+      deleteOwned(table(table));
       if (!fs.rename(staged, table(table))) {
         throw new IOException("could not move " + staged + " to " + table(table));
       }
@@ -242,5 +341,16 @@ public final class OutputFolder {
 
   private void delete(Path p) throws IOException {
     fs.delete(p, true);
+  }
+
+  /** Deletes the folder {@code p} only if it carries the job's mark; a user's folder stays. */
+  private void deleteOwned(Path p) throws IOException {
+    if (!fs.exists(p)) {
+      return;
+    }
+    if (!OwnedFolder.isOwned(fs, p)) {
+      throw new IOException(p + " was not written by this job, so it is not deleted");
+    }
+    delete(p);
   }
 }

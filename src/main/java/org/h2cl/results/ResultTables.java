@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.stddev_samp;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,17 +62,19 @@ public final class ResultTables {
     Dataset<Row> taskResults =
         spark.createDataFrame(ResultRows.taskResults(results), ResultSchemas.TASK_RESULTS);
     List<Row> summary = summarize(taskResults).collectAsList();
-    save(taskResults, staging, "task_results");
+    save(taskResults, out, staging, "task_results");
     afterStep.accept("staged task_results");
     save(
         spark.createDataFrame(ResultRows.accuracyMatrix(results), ResultSchemas.ACCURACY_MATRIX),
+        out,
         staging,
         "accuracy_matrix");
     afterStep.accept("staged accuracy_matrix");
-    save(spark.createDataFrame(summary, ResultSchemas.SUMMARY), staging, "summary");
+    save(spark.createDataFrame(summary, ResultSchemas.SUMMARY), out, staging, "summary");
     afterStep.accept("staged summary");
     save(
         spark.createDataFrame(List.of(ResultRows.run(info, results)), ResultSchemas.RUN),
+        out,
         staging,
         "run");
     afterStep.accept("staged run");
@@ -136,12 +139,18 @@ public final class ResultTables {
     };
   }
 
-  private static void save(Dataset<Row> table, Path staging, String name) {
-    // The tables are small: one file each is what a notebook wants to read.
-    table
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.ErrorIfExists)
-        .parquet(new Path(staging, name).toString());
+  private static void save(Dataset<Row> table, OutputFolder out, Path staging, String name) {
+    try {
+      // The tables are small: one file each is what a notebook wants to read.
+      table
+          .coalesce(1)
+          .write()
+          .mode(SaveMode.ErrorIfExists)
+          .parquet(new Path(staging, name).toString());
+    } catch (Exception | FSError e) {
+      // Spark's SparkException is checked, though write() declares nothing; a full disk is an
+      // FSError or an IOException inside it.
+      throw out.stagingFailed(staging, name, e);
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -144,13 +145,36 @@ public final class H2Job {
     OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
     String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
-        new CheckpointStore(qualified(settings.checkpoint().uri(), hadoop), fingerprint);
+        new CheckpointStore(
+            qualified(settings.checkpoint().uri(), hadoop),
+            fingerprint,
+            Fingerprint.canonical(settings, Versions.code()));
+    RunFolders folders = new RunFolders(settings, out, checkpoints, hadoop);
     LOG.info("settings (secrets redacted): {}", settings.rendered());
     // Every check comes before the first write: a bad input leaves the output as it was.
+    folders.check();
     checkOutput(out, checkpoints, settings.output().overwrite());
     checkKernels(settings);
     prepareData(settings.data(), hadoop, spark.sparkContext().isLocal());
     checkKryo(spark);
+    try (RunFolders.Taken taken = folders.take(runId, started)) {
+      return trainAndPublish(
+          spark, settings, options, trainer, view, runId, started, out, checkpoints, fingerprint);
+    }
+  }
+
+  /** The run in folders taken for it: every seed trained, the tables written, the summary shown. */
+  private static JobReport trainAndPublish(
+      SparkSession spark,
+      H2Settings settings,
+      JobOptions options,
+      SeedTrainer trainer,
+      ProgressView view,
+      String runId,
+      Instant started,
+      OutputFolder out,
+      CheckpointStore checkpoints,
+      String fingerprint) {
     clearOrRecoverOutput(out, checkpoints, settings.output().overwrite());
 
     LOG.info(
@@ -170,6 +194,15 @@ public final class H2Job {
       trainSeeds(spark, settings.seeds(), task, results, failures, monitor);
     } finally {
       deleteQuietly(progress);
+    }
+    if (shuttingDown()) {
+      // Spark has stopped: no tables can be written, and the JVM exits with the signal's status.
+      LOG.warn(
+          "run {} interrupted before every seed finished; the earlier tables are as they were."
+              + " Run the same command to resume from the checkpoints in {}",
+          runId,
+          Redaction.uris(checkpoints.uri()));
+      return new JobReport(runId, out.uri(), results, List.of(), "");
     }
 
     RunInfo info =
@@ -311,7 +344,11 @@ public final class H2Job {
                     return r;
                   } catch (Exception e) {
                     // Spark's own SparkException is checked, though collect() declares nothing.
-                    monitor.failed(seed, describe(e));
+                    if (shuttingDown()) {
+                      monitor.interrupted(seed);
+                    } else {
+                      monitor.failed(seed, describe(e));
+                    }
                     throw e;
                   }
                 }));
@@ -320,6 +357,13 @@ public final class H2Job {
         try {
           results.add(job.getValue().get());
         } catch (ExecutionException e) {
+          if (shuttingDown()) {
+            LOG.warn(
+                "seed {} interrupted: the job is shutting down (SIGTERM or Ctrl-C); its finished"
+                    + " tasks are checkpointed, and the same command resumes it",
+                job.getKey());
+            continue;
+          }
           SeedFailure f = new SeedFailure(job.getKey(), Redaction.uris(describe(e.getCause())));
           LOG.error("seed {} failed: {}", f.seed(), f.error());
           failures.add(f);
@@ -335,10 +379,16 @@ public final class H2Job {
   }
 
   /**
-   * One line saying why a seed failed: the task's own exception when Spark passed it back, else the
-   * first line of Spark's message.
+   * One line saying why a seed failed: the outermost exception of this project in the chain, else
+   * the task's own exception when Spark passed it back, else the first line of Spark's message.
    */
   static String describe(Throwable t) {
+    // Our own exceptions say what to do; what they wrap (a Hadoop error) only says what happened.
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getClass().getName().startsWith("org.h2cl.")) {
+        return c.getClass().getName() + ": " + firstLine(String.valueOf(c.getMessage()));
+      }
+    }
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
@@ -352,6 +402,14 @@ public final class H2Job {
   }
 
   private static final String MOST_RECENT = "most recent failure: ";
+
+  /**
+   * Whether the JVM is shutting down (SIGTERM, Ctrl-C): Hadoop's shutdown hooks, Spark's among
+   * them, are running and stopping the seeds' jobs, which then end as interrupted, not failed.
+   */
+  private static boolean shuttingDown() {
+    return ShutdownHookManager.get().isShutdownInProgress();
+  }
 
   private static String firstLine(String s) {
     return s.lines().findFirst().orElse("");

@@ -14,6 +14,8 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.OptionalInt;
+import org.h2cl.config.H2Settings;
+import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +80,83 @@ class CheckpointStoreTest {
           e.getMessage().contains("different configuration or code version"), e.getMessage());
       assertTrue(e.getMessage().contains("h2.output.overwrite=true"), e.getMessage());
     }
+  }
+
+  @Test
+  void aRefusedCheckpointSaysWhichSettingsDiffer() {
+    H2Settings old = SettingsFixture.tiny("out");
+    H2Settings now =
+        new H2Settings(
+            old.seeds(),
+            old.data(),
+            old.model(),
+            new H2Settings.TrainSettings(3, 0.02, 0.9, 32),
+            old.retrain(),
+            old.association(),
+            old.reinitStd(),
+            old.reuse(),
+            old.prune(),
+            old.compute(),
+            old.output(),
+            old.checkpoint(),
+            old.spark(),
+            old.rendered());
+    new CheckpointStore(uri(), Fingerprint.of(old, "1.0"), Fingerprint.canonical(old, "1.0"))
+        .save(0, 1, state(1));
+    CheckpointStore store =
+        new CheckpointStore(uri(), Fingerprint.of(now, "1.1"), Fingerprint.canonical(now, "1.1"));
+
+    String msg = assertThrows(CheckpointException.class, store::verifyFingerprints).getMessage();
+
+    assertTrue(
+        msg.contains(
+            "differing: code version (1.0 in the checkpoint, 1.1 in this run), h2.train.epochs (2"
+                + " in the checkpoint, 3 in this run), h2.train.lr (0.01 in the checkpoint, 0.02 in"
+                + " this run))"),
+        msg);
+    // A checkpoint written without its settings says so.
+    new CheckpointStore(tmp.resolve("bare").toUri().toString(), "fp-a").save(0, 1, state(1));
+    msg =
+        assertThrows(
+                CheckpointException.class,
+                new CheckpointStore(tmp.resolve("bare").toUri().toString(), "fp-b", "x=1\n")
+                    ::verifyFingerprints)
+            .getMessage();
+    assertTrue(msg.contains("the checkpoint does not record its settings"), msg);
+  }
+
+  @Test
+  void aCorruptedCheckpointSaysThatDeletingItRetrainsItsTask() throws IOException {
+    CheckpointStore store = new CheckpointStore(uri(), "fp");
+    store.save(2, 1, state(1));
+    store.save(2, 2, state(2));
+    for (int task = 1; task <= 2; task++) {
+      java.nio.file.Path file = tmp.resolve("ckpt/seed=2/task=" + task + ".h2ckpt");
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[bytes.length / 2] ^= 0x5a;
+      Files.write(file, bytes);
+    }
+    String msg = assertThrows(CheckpointException.class, () -> store.load(2, 2)).getMessage();
+    assertTrue(
+        msg.endsWith(
+            "; delete "
+                + store.path(2, 2)
+                + " to train task 2 of seed 2 again from its checkpoint after task 1 (running the"
+                + " same command unchanged meets the same file)"),
+        msg);
+    msg = assertThrows(CheckpointException.class, () -> store.load(2, 1)).getMessage();
+    assertTrue(msg.contains("to train task 1 of seed 2 again from the start"), msg);
+  }
+
+  @Test
+  void settingsKeysAreNamedAsInTheConfig() {
+    assertEquals("h2.train.batch-size", SettingsDiff.configKey("train.batchSize"));
+    assertEquals(
+        "h2.data.synthetic.train-per-class", SettingsDiff.configKey("data.syntheticTrainPerClass"));
+    assertEquals("h2.reinit-std", SettingsDiff.configKey("reinitStd"));
+    assertEquals(
+        List.of("h2.prune.ratio (0.75 in the checkpoint, not set in this run)"),
+        SettingsDiff.of("a=1\nprune.ratio=0.75\n", "a=1\n"));
   }
 
   @Test

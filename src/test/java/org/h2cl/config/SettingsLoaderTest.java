@@ -133,10 +133,10 @@ class SettingsLoaderTest {
   @Test
   void uriValuesAreTakenLiterally() {
     H2Settings s =
-        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = s3a://bucket/out");
+        load("h2.data.uri=hdfs://namenode:8020/data/cifar#1", "h2.output.uri = hdfs://nn/out");
     assertEquals("hdfs://namenode:8020/data/cifar#1", s.data().uri());
-    assertEquals("s3a://bucket/out", s.output().uri());
-    assertEquals("s3a://bucket/out/_checkpoints", s.checkpoint().uri());
+    assertEquals("hdfs://nn/out", s.output().uri());
+    assertEquals("hdfs://nn/out/_checkpoints", s.checkpoint().uri());
     assertEquals("hdfs://n/x", load("h2.data.uri=\"hdfs://n/x\"").data().uri());
   }
 
@@ -172,6 +172,32 @@ class SettingsLoaderTest {
             () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
     assertProblem(
         e, "h2.model.base-witdh: unknown key (did you mean h2.model.base-width?)", "typo.conf: 3");
+  }
+
+  @Test
+  void everyKeyOfAFileOutsideH2IsRefusedNamingTheFile() throws IOException {
+    Path file = dir.resolve("outside.conf");
+    Files.writeString(
+        file,
+        "h3.train.epochs = 3\n"
+            + "spark.hadoop.fs.s3a.secret.key = \"wJalrXUtnFEMI\"\n"
+            + "spark { executor.memory = 4g }\n"
+            + "h2.train.epochs = 2\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> SettingsLoader.load(Optional.of(file), List.of(), NO_PROPERTIES));
+    assertProblem(
+        e, "h3.train.epochs: unknown key (did you mean h2.train.epochs?)", "outside.conf: 1");
+    assertProblem(
+        e,
+        "spark.hadoop.fs.s3a.secret.key: Spark settings are not read from a conf file",
+        "outside.conf: 2",
+        "on the command line as spark.hadoop.fs.s3a.secret.key=VALUE",
+        "spark-submit as --conf spark.hadoop.fs.s3a.secret.key=VALUE");
+    assertProblem(e, "spark.executor.memory: Spark settings are not read", "outside.conf: 3");
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertFalse(e.getMessage().contains("wJalrXUtnFEMI"), "a secret is never quoted");
   }
 
   @Test
@@ -279,6 +305,68 @@ class SettingsLoaderTest {
     load("h2.data.uri=data/cifar", "h2.output.uri=data/cifar-out");
     load("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=hdfs://other:8020/d/o");
     load("h2.data.uri=hdfs://nn:8020/d", "h2.output.uri=/d/o");
+  }
+
+  @Test
+  void foldersAreComparedWithSymbolicLinksResolved() throws IOException {
+    Path data = Files.createDirectories(dir.resolve("real-data"));
+    Path link = Files.createSymbolicLink(dir.resolve("link"), data);
+    assertProblem(
+        failure("h2.data.uri=" + data, "h2.output.uri=" + link.resolve("out")),
+        "h2.output.uri",
+        "is inside the data folder h2.data.uri");
+    assertProblem(
+        failure("h2.data.uri=" + link.toUri(), "h2.output.uri=" + data.resolve("x/y").toUri()),
+        "h2.output.uri",
+        "is inside the data folder h2.data.uri");
+    // A link to a sibling is a sibling.
+    Path other = Files.createDirectories(dir.resolve("other"));
+    load(
+        "h2.data.uri=" + data,
+        "h2.output.uri=" + Files.createSymbolicLink(dir.resolve("to-other"), other));
+  }
+
+  @Test
+  void dataInsideTheOutputOrCheckpointFolderIsRefused() {
+    assertProblem(
+        failure("h2.output.uri=out/run", "h2.data.uri=out/run/task_results/mydata"),
+        "h2.data.uri",
+        "is inside the folder h2.output.uri",
+        "may clear (h2.output.overwrite)");
+    assertProblem(
+        failure("h2.output.uri=out/run", "h2.checkpoint.uri=ckpt", "h2.data.uri=ckpt/seed=0/data"),
+        "h2.data.uri",
+        "is inside the folder h2.checkpoint.uri");
+    load("h2.output.uri=out/run", "h2.data.uri=out/data");
+  }
+
+  @Test
+  void aCheckpointFolderOfItsOwnLiesOutsideTheOutput() {
+    for (String checkpoint : List.of("out/run/ckpt", "out/run", "out")) {
+      assertProblem(
+          failure("h2.output.uri=out/run", "h2.checkpoint.uri=" + checkpoint),
+          "h2.checkpoint.uri",
+          "overlap",
+          "expected a checkpoint folder outside the output");
+    }
+    // The default place, spelt out, and a folder beside the output are fine.
+    load("h2.output.uri=out/run", "h2.checkpoint.uri=out/run/_checkpoints/");
+    load("h2.output.uri=out/run", "h2.checkpoint.uri=out/ckpt");
+  }
+
+  @Test
+  void outputAndCheckpointsOnAnObjectStoreAreRefused() {
+    SettingsException e = failure("h2.output.uri=s3a://KEY:SECRET@bucket/out");
+    assertProblem(
+        e,
+        "h2.output.uri: \"s3a://***@bucket/out\" is on s3a:",
+        "rename copies and deletes instead of moving atomically",
+        "hdfs:");
+    assertEquals(1, e.problems().size(), "the default checkpoint folder is not named again");
+    // The argument quoted at the end is redacted on the console, as every message is.
+    assertFalse(Redaction.uris(e.getMessage()).contains("SECRET"), e.getMessage());
+    assertProblem(failure("h2.checkpoint.uri=gs://bucket/ck"), "h2.checkpoint.uri", "is on gs:");
+    load("h2.data.uri=s3a://bucket/cifar"); // data is only read
   }
 
   @Test

@@ -31,6 +31,12 @@ class SeedRunnerTest {
     CheckpointStore straight = new CheckpointStore(dir.resolve("ckpt-a").toUri().toString(), "fp");
     SeedResult expected = SeedRunner.run(settings, 5, straight, TrainingListener.NONE);
     assertEquals(0, expected.resumedFromTask());
+    // The estimate that the driver checks free space with holds every file, metadata bounded.
+    for (int task = 1; task <= settings.data().tasks(); task++) {
+      long size = Files.size(Path.of(straight.path(5, task).toUri()));
+      long estimate = CheckpointEstimate.bytesAfterTask(settings, task);
+      assertTrue(size <= estimate && estimate - size < 4096, size + " bytes, " + estimate);
+    }
 
     CheckpointStore interrupted =
         new CheckpointStore(dir.resolve("ckpt-b").toUri().toString(), "fp");
@@ -83,6 +89,10 @@ class SeedRunnerTest {
             CheckpointException.class,
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains("task=1"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("; delete " + store.path(1, 1) + " to train task 1 of seed 1 again"),
+        e.getMessage());
   }
 
   @Test
@@ -111,6 +121,7 @@ class SeedRunnerTest {
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains(store.path(1, 1).toString()), e.getMessage());
     assertTrue(e.getMessage().contains("owner of layer 0 weight 5 is 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("delete " + store.path(1, 1)), e.getMessage());
 
     store.save(1, 1, wrongShape.put("conv.0", new float[7]));
     e =
@@ -119,6 +130,54 @@ class SeedRunnerTest {
             () -> SeedRunner.run(settings, 1, store, TrainingListener.NONE));
     assertTrue(e.getMessage().contains(store.path(1, 1).toString()), e.getMessage());
     assertTrue(e.getMessage().contains("has 7 values, expected"), e.getMessage());
+  }
+
+  @Test
+  void aDivergedModelIsNeverCheckpointedAndTheErrorSaysWhereAndWhatToChange() {
+    // The case: task 1 finished with 389 183 of 702 842 weights NaN or infinite.
+    H2Settings s = SettingsFixture.tiny(dir, "h2.train.epochs=4", "h2.train.lr=1e9");
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-nan").toUri().toString(), "fp");
+    TrainingFailure f =
+        assertThrows(
+            TrainingFailure.class, () -> SeedRunner.run(s, 2, store, TrainingListener.NONE));
+    assertEquals(1, f.task);
+    assertEquals(Phase.TRAIN, f.phase);
+    assertTrue(
+        f.getMessage()
+            .matches(
+                "seed 2, task 1, phase TRAIN: .* in epoch \\d of 4; training diverged: lower"
+                    + " h2.train.lr \\(now 1.0E9\\)"),
+        f.getMessage());
+    assertEquals(List.of(), store.seeds(), "nothing checkpointed");
+  }
+
+  @Test
+  void aDivergedTaskLeavesTheLastGoodCheckpointAsTheResumePoint() {
+    H2Settings s =
+        SettingsFixture.tiny(dir, "h2.data.tasks=2", "h2.train.epochs=1", "h2.association.lr=1e12");
+    CheckpointStore store = new CheckpointStore(dir.resolve("ckpt-assoc").toUri().toString(), "fp");
+    TrainingFailure first =
+        assertThrows(
+            TrainingFailure.class, () -> SeedRunner.run(s, 4, store, TrainingListener.NONE));
+    assertEquals(2, first.task);
+    assertEquals(Phase.ASSOCIATE, first.phase);
+    assertTrue(
+        first.getMessage().contains("lower h2.association.lr (now 1.0E12)"), first.getMessage());
+    assertEquals(1, store.latestTask(4).getAsInt(), "task 1's checkpoint is kept, no task 2");
+
+    int[] resumedFrom = {-1};
+    TrainingListener resumed =
+        new TrainingListener() {
+          @Override
+          public void seedStarted(SeedStart e) {
+            resumedFrom[0] = e.resumedFromTask();
+          }
+        };
+    TrainingFailure again =
+        assertThrows(TrainingFailure.class, () -> SeedRunner.run(s, 4, store, resumed));
+    assertEquals(1, resumedFrom[0], "the rerun resumes after task 1");
+    assertEquals(first.getMessage(), again.getMessage());
+    assertEquals(1, store.latestTask(4).getAsInt());
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import org.h2cl.h2.SeedRunner;
 import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TaskResult;
 import org.h2cl.h2.TrainingListener;
+import org.h2cl.testing.ChildJvm;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,22 +63,8 @@ class DriverKillTest {
 
   /** {@code java <this JVM's flags> -cp <this class path> org.h2cl.Main args}, output to a file. */
   private Process startMain(List<String> args, Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // The add-opens flags Spark needs and the ND4J build to load, as surefire's argLine has them.
-      if (a.startsWith("--add-opens") || a.startsWith("-D")) {
-        command.add(a);
-      }
-    }
-    // A short run: the client compiler and one GC thread start faster on a busy machine.
-    command.addAll(List.of("-Xmx2g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    command.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
-    command.addAll(args);
-    return new ProcessBuilder(command)
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    return new ProcessBuilder(ChildJvm.command(tmp, Main.class, args))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -132,6 +118,9 @@ class DriverKillTest {
     }
     assertEquals(0, second.exitValue(), tail(secondLog));
     assertTrue(Files.readString(secondLog).contains("resuming an unfinished run"), tail(secondLog));
+    // The killed driver could not remove its lock: its process is gone, so the lock is stale.
+    assertTrue(Files.readString(secondLog).contains("taking over the lock of output folder"));
+    assertFalse(Files.exists(killed.resolve("_H2_LOCK")), "released at the end");
 
     // The same seeds trained without interruption, in this JVM, as a Spark task trains them: one
     // ND4J thread (local[2] gives each task one core), the same flags and ND4J build.

@@ -17,9 +17,28 @@ import org.h2cl.h2.TrainingListener;
  * latest checkpoint, saves one after each task and then reports the task ended. Its accuracies are
  * a function of seed and task, so a resumed run must equal an uninterrupted one.
  */
-final class FakeTrainer implements SeedTrainer {
+public final class FakeTrainer implements SeedTrainer {
 
   private static final long serialVersionUID = 1L;
+
+  /** What a test does once a task's checkpoint is saved: fill the disk, shrink a quota, wait. */
+  @FunctionalInterface
+  public interface AfterTask extends java.io.Serializable {
+    void after(int seed, int task);
+  }
+
+  private final AfterTask afterTask;
+
+  public FakeTrainer() {
+    this((seed, task) -> {});
+  }
+
+  /**
+   * @param afterTask runs after each task's checkpoint is saved and its end reported
+   */
+  public FakeTrainer(AfterTask afterTask) {
+    this.afterTask = afterTask;
+  }
 
   static double accuracy(int seed, int task) {
     return 90 + task + 0.1 * seed + 0.01 * ((seed * 7 + task * 3) % 5);
@@ -39,6 +58,7 @@ final class FakeTrainer implements SeedTrainer {
       acc[k - 1] = accuracy(seed, k);
       checkpoints.save(seed, k, new ArrayBundle().put("acc", acc));
       listener.taskEnded(new TrainingListener.TaskEnd(seed, outcome(k, acc[k - 1])));
+      afterTask.after(seed, k);
     }
     List<TaskResult> outcomes = new ArrayList<>();
     List<AccuracyCell> matrix = new ArrayList<>();

@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.hadoop.hdfs.protocol.HdfsConstants;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.ResultsException;
+import org.h2cl.storage.RunLock;
+import org.h2cl.storage.StorageException;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,13 +126,16 @@ class H2JobHdfsTest {
               Duration.ofSeconds(60),
               () ->
                   assertThrows(
-                      ResultsException.class,
+                      RuntimeException.class,
                       () ->
                           H2Job.run(
                               spark,
                               settings("h2.output.uri=" + down + "/out"),
                               JobOptions.none(),
                               SeedRunner::run)));
+      assertTrue(
+          output instanceof ResultsException || output instanceof StorageException,
+          "a user error (exit 2), not a bug: " + output);
       assertTrue(output.getMessage().contains(down + "/out"), output.getMessage());
 
       RuntimeException checkpoints =
@@ -142,10 +153,149 @@ class H2JobHdfsTest {
                               JobOptions.none(),
                               SeedRunner::run)));
       assertTrue(
-          checkpoints instanceof CheckpointException || checkpoints instanceof ResultsException,
+          checkpoints instanceof CheckpointException
+              || checkpoints instanceof ResultsException
+              || checkpoints instanceof StorageException,
           "a user error (exit 2), not a bug: " + checkpoints);
       assertTrue(checkpoints.getMessage().contains(down + "/ckpt"), checkpoints.getMessage());
       assertFalse(java.nio.file.Files.exists(dir.resolve("local-out")));
     }
+  }
+
+  private static org.apache.hadoop.fs.Path hdfsPath(String path) {
+    return new org.apache.hadoop.fs.Path(path);
+  }
+
+  @Test
+  void aFolderThisUserMayNotWriteIsRefusedBeforeTraining() throws Exception {
+    DistributedFileSystem fs = cluster.getFileSystem();
+    fs.mkdirs(hdfsPath("/readonly"), new FsPermission((short) 0755));
+    UserGroupInformation alice =
+        UserGroupInformation.createUserForTesting("alice", new String[] {"users"});
+
+    StorageException e =
+        alice.doAs(
+            (PrivilegedExceptionAction<StorageException>)
+                () ->
+                    assertThrows(
+                        StorageException.class,
+                        () ->
+                            H2Job.run(
+                                spark,
+                                settings(
+                                    "h2.data.uri=" + dir.resolve("alice-data").toUri(),
+                                    "h2.output.uri=" + hdfs + "/readonly/out"),
+                                JobOptions.none(),
+                                new FakeTrainer())));
+
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot write into output folder " + hdfs + "/readonly/out (h2.output.uri): "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Permission denied: user=alice"), e.getMessage());
+    assertFalse(fs.exists(hdfsPath("/readonly/out")));
+  }
+
+  @Test
+  void tooLittleSpaceUnderAQuotaIsRefusedBeforeTraining() throws Exception {
+    DistributedFileSystem fs = cluster.getFileSystem();
+    fs.mkdirs(hdfsPath("/small"));
+    fs.setQuota(hdfsPath("/small"), HdfsConstants.QUOTA_DONT_SET, 1_000_000);
+
+    StorageException e =
+        assertThrows(
+            StorageException.class,
+            () ->
+                H2Job.run(
+                    spark,
+                    settings(
+                        "h2.data.uri=" + dir.resolve("quota-data").toUri(),
+                        "h2.output.uri=" + dir.resolve("quota-out").toUri(),
+                        "h2.checkpoint.uri=" + hdfs + "/small/ck"),
+                    JobOptions.none(),
+                    new FakeTrainer()));
+
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "too little free space for the checkpoints of 1 seed x 3 tasks \\(.* in all at"
+                    + " base width 4\\) in checkpoint folder "
+                    + hdfs
+                    + "/small/ck \\(h2.checkpoint.uri\\): they need about .*, 1.0"
+                    + " MB are free there\\. .*"),
+        e.getMessage());
+    assertFalse(fs.exists(hdfsPath("/small/ck")));
+    assertFalse(java.nio.file.Files.exists(dir.resolve("quota-out")));
+  }
+
+  /** Shrinks the checkpoint folder's quota to what it holds once seed 0 checkpointed task 2. */
+  private static void shrinkQuotaAfterTask2(int seed, int task) {
+    if (task != 2) {
+      return;
+    }
+    try {
+      DistributedFileSystem fs = cluster.getFileSystem();
+      long used = fs.getQuotaUsage(hdfsPath("/ck")).getSpaceConsumed();
+      fs.setQuota(hdfsPath("/ck"), HdfsConstants.QUOTA_DONT_SET, used + 1);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aQuotaExceededWhileCheckpointingFailsTheSeedCleanlyAndTheRerunResumes() throws Exception {
+    DistributedFileSystem fs = cluster.getFileSystem();
+    fs.mkdirs(hdfsPath("/ck"));
+    fs.setQuota(hdfsPath("/ck"), HdfsConstants.QUOTA_DONT_SET, 10_000_000_000L);
+    H2Settings s =
+        settings(
+            "h2.data.uri=" + dir.resolve("ck-data").toUri(),
+            "h2.output.uri=" + hdfs + "/results/quota",
+            "h2.checkpoint.uri=" + hdfs + "/ck");
+
+    JobReport full =
+        H2Job.run(
+            spark, s, JobOptions.none(), new FakeTrainer(H2JobHdfsTest::shrinkQuotaAfterTask2));
+
+    assertEquals(1, full.failures().size());
+    String error = full.failures().get(0).error();
+    assertTrue(
+        error.contains("cannot write checkpoint " + hdfs + "/ck/seed=0/task=3.h2ckpt: "), error);
+    assertTrue(error.contains("DiskSpace quota of /ck is exceeded"), error);
+    assertTrue(error.matches(".*\\(\\d+ B free there\\).*"), error);
+    for (var f : fs.listStatus(hdfsPath("/ck/seed=0"))) {
+      assertFalse(f.getPath().getName().contains(".tmp-"), "temporary file left: " + f.getPath());
+    }
+
+    fs.setQuota(hdfsPath("/ck"), HdfsConstants.QUOTA_DONT_SET, HdfsConstants.QUOTA_RESET);
+    JobReport rerun = H2Job.run(spark, s, JobOptions.none(), new FakeTrainer());
+
+    assertTrue(rerun.complete(), rerun.failures().toString());
+    assertEquals(2, rerun.results().get(0).resumedFromTask(), "tasks 1-2 were not trained again");
+  }
+
+  @Test
+  void theRunLockHoldsOnHdfsAndGoesStaleWithoutHeartbeat() throws Exception {
+    DistributedFileSystem fs = cluster.getFileSystem();
+    org.apache.hadoop.fs.Path folder = hdfsPath("/locked");
+    fs.mkdirs(folder);
+    try (RunLock first = RunLock.acquire(fs, folder, "output folder", "first", Instant.now())) {
+      StorageException e =
+          assertThrows(
+              StorageException.class,
+              () -> RunLock.acquire(fs, folder, "output folder", "second", Instant.now()));
+      assertTrue(e.getMessage().contains("in use by run first"), e.getMessage());
+
+      // The first run stopped beating ten minutes ago (its machine died, say).
+      long tenMinutesAgo = System.currentTimeMillis() - 600_000;
+      fs.setTimes(RunLock.of(folder), tenMinutesAgo, -1);
+      try (RunLock second = RunLock.acquire(fs, folder, "output folder", "second", Instant.now())) {
+        try (var in = fs.open(RunLock.of(folder))) {
+          assertTrue(new String(in.readAllBytes()).contains("run_id=second"));
+        }
+      }
+    }
+    assertFalse(fs.exists(RunLock.of(folder)), "the second run released it; the first left it");
   }
 }

@@ -36,6 +36,7 @@ import org.h2cl.h2.SeedResult;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.ResultsException;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SeedResults;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -165,10 +166,14 @@ class H2JobTest {
   }
 
   @Test
-  void checkpointsOfAnotherSetupStopTheRunBeforeAnyTraining() {
+  void checkpointsOfAnotherSetupStopTheRunBeforeAnyTraining() throws IOException {
     H2Settings s = settings(false);
     new CheckpointStore(s.checkpoint().uri(), "another-setup")
         .save(1, 1, new ArrayBundle().put("acc", new double[] {1}));
+    // As an earlier run of the job left them: marked as its own.
+    for (String folder : List.of("out", "out/_checkpoints")) {
+      Files.writeString(tmp.resolve(folder).resolve(OwnedFolder.MARKER), "earlier run\n");
+    }
 
     CheckpointException e =
         assertThrows(CheckpointException.class, () -> run(s, JobOptions.none()));
@@ -190,6 +195,9 @@ class H2JobTest {
 
     assertTrue(e.getMessage().contains("written under a different configuration"), e.getMessage());
     assertTrue(e.getMessage().contains("seed=0/task=5.h2ckpt"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("differing: h2.train.epochs (2 in the checkpoint, 3 in this run)"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("h2.output.overwrite=true"), e.getMessage());
     assertEquals(before, snapshot(tmp.resolve("out")), "nothing changed, nothing mixed in");
   }

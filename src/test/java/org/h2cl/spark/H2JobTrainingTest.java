@@ -25,6 +25,7 @@ import org.h2cl.h2.SeedRunner;
 import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.Versions;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,6 +144,13 @@ class H2JobTrainingTest {
 
   /** The uninterrupted run's checkpoints of {@code seeds}, copied under {@code output}. */
   private static void copyCheckpoints(String output, int... seeds) throws IOException {
+    // With the job's marks, as its own earlier run would have left them.
+    for (String folder : List.of("", "_checkpoints")) {
+      Path to = Files.createDirectories(dir.resolve(output).resolve(folder));
+      Files.copy(
+          dir.resolve("plain").resolve(folder).resolve(OwnedFolder.MARKER),
+          to.resolve(OwnedFolder.MARKER));
+    }
     for (int seed : seeds) {
       Path from = dir.resolve("plain/_checkpoints/seed=" + seed);
       Path to = Files.createDirectories(dir.resolve(output + "/_checkpoints/seed=" + seed));
@@ -152,6 +160,25 @@ class H2JobTrainingTest {
         }
       }
     }
+  }
+
+  static H2Settings withTrainLr(H2Settings s, double lr) {
+    return new H2Settings(
+        s.seeds(),
+        s.data(),
+        s.model(),
+        new H2Settings.TrainSettings(
+            s.train().epochs(), lr, s.train().momentum(), s.train().batchSize()),
+        s.retrain(),
+        s.association(),
+        s.reinitStd(),
+        s.reuse(),
+        s.prune(),
+        s.compute(),
+        s.output(),
+        s.checkpoint(),
+        s.spark(),
+        s.rendered());
   }
 
   @Test
