@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.testing.MnistSample;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,54 @@ class TaskDataLoaderTest {
     List<TaskData> fresh = TaskDataLoader.loadUncached(settings, conf);
     assertNotSame(tasks, fresh);
     assertArrayEquals(tasks.get(2).train().pixels(), fresh.get(2).train().pixels());
+  }
+
+  @Test
+  void splitMnistIsFiveDigitPairsOfRealDigits() {
+    DataSettings settings =
+        new DataSettings(
+            DataSource.MNIST_IDX,
+            MnistSample.folder().toString(),
+            false,
+            "",
+            List.of(),
+            false,
+            5,
+            2,
+            300,
+            100,
+            1,
+            1);
+    List<TaskData> tasks = TaskDataLoader.loadUncached(settings, conf);
+    assertEquals(5, tasks.size());
+    for (TaskData task : tasks) {
+      assertEquals(2 * (task.task() - 1), task.firstClass());
+      assertEquals(600, task.train().size());
+      assertEquals(200, task.test().size());
+      assertSame(Preprocessing.MNIST, task.train().preprocessing());
+      int ones = 0;
+      for (byte label : task.test().labels()) {
+        ones += label;
+      }
+      assertEquals(100, ones, "labels remapped to 0 and 1, 100 each");
+    }
+    DataSettings augmented =
+        new DataSettings(
+            DataSource.MNIST_IDX,
+            MnistSample.folder().toString(),
+            false,
+            "",
+            List.of(),
+            true,
+            1,
+            2,
+            1,
+            1,
+            1,
+            1);
+    assertSame(
+        Preprocessing.MNIST_CROPPED,
+        TaskDataLoader.loadUncached(augmented, conf).get(0).train().preprocessing());
   }
 
   @Test

@@ -261,7 +261,9 @@ class H2JobTest {
                 "h2.data.uri=" + tmp.resolve("data").toUri(),
                 "h2.data.synthetic.train-per-class=4",
                 "h2.data.synthetic.test-per-class=2",
-                "h2.data.download-url=https://AKIAEXAMPLE:" + secret + "@example.org/c.tgz",
+                "h2.data.cifar10-binary.download-url=https://AKIAEXAMPLE:"
+                    + secret
+                    + "@example.org/c.tgz",
                 "h2.spark.master=\"local[2]\"",
                 "h2.output.uri=" + tmp.resolve("out").toUri()),
             new Properties());
