@@ -305,6 +305,10 @@ class SettingsLoaderTest {
         "h2.data.cifar100-binary.download-url: expected an http:, https: or file: URL");
     // Another source's keys are not checked: they are not used.
     load("h2.data.download=true", "h2.data.mnist-idx.test-labels-md5=xyz");
+    // The flat keys of earlier versions are refused, not silently ignored.
+    assertProblem(
+        failure("h2.data.download-md5=c32a1d4ab5d03f1284b67883e8d87530"),
+        "h2.data.download-md5: unknown key");
   }
 
   @Test
