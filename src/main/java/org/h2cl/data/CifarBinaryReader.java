@@ -1,7 +1,6 @@
 package org.h2cl.data;
 
 import java.io.BufferedInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -52,17 +51,7 @@ public final class CifarBinaryReader {
 
   private static Map<String, FileStatus> list(
       FileSystem fs, Path folder, String folderUri, CifarRelease release) throws IOException {
-    try {
-      fs.getFileStatus(folder);
-    } catch (FileNotFoundException e) {
-      throw new DataException(
-          "data folder not found: \""
-              + folderUri
-              + "\" (h2.data.uri; "
-              + fs.makeQualified(folder)
-              + "); expected a folder holding "
-              + String.join(", ", release.dataFiles));
-    }
+    DataFiles.requireFolder(fs, folder, folderUri, String.join(", ", release.dataFiles));
     List<String> missing = DataFiles.missingFiles(fs, folder, folderUri, release.dataFiles);
     if (!missing.isEmpty()) {
       throw new DataException(

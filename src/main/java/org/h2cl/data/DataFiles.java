@@ -96,6 +96,26 @@ final class DataFiles {
   }
 
   /**
+   * Refuses a folder that does not exist, naming the URI as given and as resolved.
+   *
+   * @param expected what the folder should hold, for the message
+   */
+  static void requireFolder(FileSystem fs, Path folder, String uri, String expected)
+      throws IOException {
+    try {
+      fs.getFileStatus(folder);
+    } catch (FileNotFoundException e) {
+      throw new DataException(
+          "data folder not found: \""
+              + uri
+              + "\" (h2.data.uri; "
+              + fs.makeQualified(folder)
+              + "); expected a folder holding "
+              + expected);
+    }
+  }
+
+  /**
    * The names of the plain files in the folder; none when the folder does not exist.
    *
    * @param expected what the folder should hold, for the message when the URI is a file

@@ -51,7 +51,11 @@ final class MnistFiles {
 
   /** The files of {@link #FILES} the folder holds in neither form; all when it does not exist. */
   static List<String> missing(FileSystem fs, Path folder, String uri) {
-    Set<String> present = DataFiles.fileNames(fs, folder, uri, FILES);
+    return missing(DataFiles.fileNames(fs, folder, uri, FILES), folder);
+  }
+
+  /** The files of {@link #FILES} that {@code present} (the folder's file names) lacks. */
+  static List<String> missing(Set<String> present, Path folder) {
     List<String> missing = new ArrayList<>();
     for (String name : FILES) {
       if (find(folder, present, name) == null) {

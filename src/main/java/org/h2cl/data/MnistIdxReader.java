@@ -1,7 +1,6 @@
 package org.h2cl.data;
 
 import java.io.BufferedInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -35,19 +34,9 @@ public final class MnistIdxReader {
   public static CifarDataset read(String folderUri, Configuration conf) {
     Path folder = DataFiles.folder(folderUri);
     try (FileSystem fs = DataFiles.fileSystem(folder, folderUri, conf)) {
-      try {
-        fs.getFileStatus(folder);
-      } catch (FileNotFoundException e) {
-        throw new DataException(
-            "data folder not found: \""
-                + folderUri
-                + "\" (h2.data.uri; "
-                + fs.makeQualified(folder)
-                + "); expected a folder holding "
-                + expected());
-      }
+      DataFiles.requireFolder(fs, folder, folderUri, expected());
       Set<String> present = DataFiles.fileNames(fs, folder, folderUri, MnistFiles.FILES);
-      List<String> missing = MnistFiles.missing(fs, folder, folderUri);
+      List<String> missing = MnistFiles.missing(present, folder);
       if (!missing.isEmpty()) {
         throw new DataException(
             "data folder "

@@ -48,22 +48,27 @@ class TaskDataLoaderTest {
     assertArrayEquals(tasks.get(2).train().pixels(), fresh.get(2).train().pixels());
   }
 
+  /** The real digits of {@link MnistSample}, two classes per task. */
+  private static DataSettings mnist(
+      boolean augment, int tasks, int trainPerClass, int testPerClass) {
+    return new DataSettings(
+        DataSource.MNIST_IDX,
+        MnistSample.folder().toString(),
+        false,
+        "",
+        List.of(),
+        augment,
+        tasks,
+        2,
+        trainPerClass,
+        testPerClass,
+        1,
+        1);
+  }
+
   @Test
   void splitMnistIsFiveDigitPairsOfRealDigits() {
-    DataSettings settings =
-        new DataSettings(
-            DataSource.MNIST_IDX,
-            MnistSample.folder().toString(),
-            false,
-            "",
-            List.of(),
-            false,
-            5,
-            2,
-            300,
-            100,
-            1,
-            1);
+    DataSettings settings = mnist(false, 5, 300, 100);
     List<TaskData> tasks = TaskDataLoader.loadUncached(settings, conf);
     assertEquals(5, tasks.size());
     for (TaskData task : tasks) {
@@ -77,20 +82,7 @@ class TaskDataLoaderTest {
       }
       assertEquals(100, ones, "labels remapped to 0 and 1, 100 each");
     }
-    DataSettings augmented =
-        new DataSettings(
-            DataSource.MNIST_IDX,
-            MnistSample.folder().toString(),
-            false,
-            "",
-            List.of(),
-            true,
-            1,
-            2,
-            1,
-            1,
-            1,
-            1);
+    DataSettings augmented = mnist(true, 1, 1, 1);
     assertSame(
         Preprocessing.MNIST_CROPPED,
         TaskDataLoader.loadUncached(augmented, conf).get(0).train().preprocessing());
