@@ -24,7 +24,7 @@ USAGE
   local f
   for f in conf/*.conf; do
     # The first sentence of the file's leading comment.
-    printf '  %-22s %s\n' "$f" "$(sed -n '/^#/!q; s/^#* *//p' "$f" | tr '\n' ' ' | sed 's/\. .*/./')"
+    printf '  %-25s %s\n' "$f" "$(sed -n '/^#/!q; s/^#* *//p' "$f" | tr '\n' ' ' | sed 's/\. .*/./')"
   done
   cat <<'USAGE'
 

@@ -250,12 +250,12 @@ class BadInputTest {
                 finished,
                 "h2.output.overwrite=true",
                 "h2.data.download=true",
-                "h2.data.download-url=" + archive.toUri(),
-                "h2.data.download-md5=" + wrong));
+                "h2.data.cifar10-binary.download-url=" + archive.toUri(),
+                "h2.data.cifar10-binary.download-md5=" + wrong));
 
     assertEquals(Main.USER_ERROR, code, err());
     assertTrue(err().contains("MD5 mismatch, expected " + wrong), err());
-    assertTrue(err().contains("h2.data.download-md5"), err());
+    assertTrue(err().contains("h2.data.cifar10-binary.download-md5"), err());
     assertFalse(Files.exists(data), "nothing may be unpacked");
     assertEquals(before, snapshot(finished));
   }

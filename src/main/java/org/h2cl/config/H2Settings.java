@@ -33,32 +33,66 @@ public record H2Settings(
     seeds = List.copyOf(seeds);
   }
 
-  /** Where the dataset comes from. */
+  /**
+   * Where the dataset comes from, with the facts of each release that settings are checked against.
+   */
   public enum DataSource {
-    CIFAR10_BINARY("cifar10-binary"),
-    SYNTHETIC("synthetic");
+    CIFAR10_BINARY("cifar10-binary", "Split CIFAR-10", 10, 5000, 1000),
+    CIFAR100_BINARY("cifar100-binary", "Split CIFAR-100", 100, 500, 100),
+    MNIST_IDX("mnist-idx", "Split MNIST", 10, 6742, 1135),
+    SYNTHETIC("synthetic", "Split synthetic", 10, 5000, 1000);
 
+    /** The value of {@code h2.data.source}, and the name of the source's section under it. */
     public final String key;
 
-    DataSource(String key) {
+    /** The benchmark's name in the tables and the printed table. */
+    public final String benchmark;
+
+    /** Classes of the release. */
+    public final int classes;
+
+    /** The most training and test images any one class has (MNIST's classes differ in size). */
+    public final int maxTrainPerClass;
+
+    public final int maxTestPerClass;
+
+    DataSource(
+        String key, String benchmark, int classes, int maxTrainPerClass, int maxTestPerClass) {
       this.key = key;
+      this.benchmark = benchmark;
+      this.classes = classes;
+      this.maxTrainPerClass = maxTrainPerClass;
+      this.maxTestPerClass = maxTestPerClass;
     }
   }
 
-  /** {@code h2.data}. */
+  /**
+   * {@code h2.data}, with the keys of the chosen source's section resolved into it.
+   *
+   * @param uri {@code h2.data.uri}, or the source's own folder when that is empty
+   * @param downloadUrl the source's {@code download-url}: an archive, or MNIST's mirror folder
+   * @param downloadMd5 the MD5 of every file the download fetches: the archive's, or MNIST's four
+   * @param augment whether training images are augmented (false only for MNIST, by its key)
+   */
   public record DataSettings(
       DataSource source,
       String uri,
       boolean download,
       String downloadUrl,
-      String downloadMd5,
+      List<String> downloadMd5,
+      boolean augment,
       int tasks,
       int classesPerTask,
       int trainPerClass,
       int testPerClass,
       int syntheticTrainPerClass,
       int syntheticTestPerClass)
-      implements Serializable {}
+      implements Serializable {
+
+    public DataSettings {
+      downloadMd5 = List.copyOf(downloadMd5);
+    }
+  }
 
   /** {@code h2.model}. */
   public record ModelSettings(int baseWidth, boolean stemRelu) implements Serializable {}

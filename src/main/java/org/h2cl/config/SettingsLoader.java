@@ -51,7 +51,6 @@ import org.h2cl.model.Kernels;
 public final class SettingsLoader {
 
   private static final String ROOT = "h2";
-  private static final int CIFAR_CLASSES = 10;
   private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
   private static final Pattern MD5 = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -292,6 +291,7 @@ public final class SettingsLoader {
     Config resolved =
         merged
             .getConfig(ROOT)
+            .withValue("data.uri", ConfigValueFactory.fromAnyRef(data.uri()))
             .withValue("checkpoint.uri", ConfigValueFactory.fromAnyRef(checkpointUri));
     return new H2Settings(
         seeds,
@@ -318,28 +318,60 @@ public final class SettingsLoader {
             .filter(s -> s.key.equals(sourceKey))
             .findFirst()
             .orElse(DataSource.CIFAR10_BINARY);
-    String uri = r.nonEmpty("h2.data.uri");
+    String section = "h2.data." + source.key;
+    String uri = r.string("h2.data.uri");
+    if (r.ok("h2.data.uri") && uri.isBlank()) {
+      uri = r.nonEmpty(section + ".uri");
+    }
     boolean download = r.bool("h2.data.download");
-    String downloadUrl = r.string("h2.data.download-url");
-    String downloadMd5 = r.string("h2.data.download-md5");
+
+    String downloadUrl = "";
+    List<String> md5Keys = List.of();
+    boolean augment = true;
+    switch (source) {
+      case CIFAR10_BINARY, CIFAR100_BINARY -> {
+        downloadUrl = r.string(section + ".download-url");
+        md5Keys = List.of(section + ".download-md5");
+      }
+      case MNIST_IDX -> {
+        downloadUrl = r.string(section + ".download-url");
+        md5Keys =
+            List.of(
+                section + ".train-images-md5",
+                section + ".train-labels-md5",
+                section + ".test-images-md5",
+                section + ".test-labels-md5");
+        augment = r.bool(section + ".augment");
+      }
+      case SYNTHETIC -> {}
+    }
+    String urlKey = section + ".download-url";
     if (download
-        && r.ok("h2.data.download", "h2.data.download-url")
+        && !md5Keys.isEmpty()
+        && r.ok("h2.data.download", urlKey)
         && !downloadUrl.matches("(?i)(https?|file):.+")) {
-      r.fail(
-          "h2.data.download-url", "an http:, https: or file: URL (h2.data.download = true)", false);
+      r.fail(urlKey, "an http:, https: or file: URL (h2.data.download = true)", false);
     }
-    if (download
-        && r.ok("h2.data.download", "h2.data.download-md5")
-        && !MD5.matcher(downloadMd5).matches()) {
-      r.fail("h2.data.download-md5", "32 hex digits (h2.data.download = true)", false);
+    List<String> md5s = new ArrayList<>();
+    for (String key : md5Keys) {
+      String md5 = r.string(key);
+      if (download && r.ok("h2.data.download", key) && !MD5.matcher(md5).matches()) {
+        r.fail(key, "32 hex digits (h2.data.download = true)", false);
+      }
+      md5s.add(md5);
     }
-    int tasks = r.integer("h2.data.tasks", 1, CIFAR_CLASSES);
-    int classesPerTask = r.integer("h2.data.classes-per-task", 2, CIFAR_CLASSES);
-    if (r.ok("h2.data.tasks", "h2.data.classes-per-task")
-        && tasks * classesPerTask > CIFAR_CLASSES) {
+
+    int classes = source.classes;
+    int tasks = r.integer("h2.data.tasks", 1, classes / 2, " (" + sourceName(source) + ")");
+    int classesPerTask =
+        r.integer("h2.data.classes-per-task", 2, classes, " (" + sourceName(source) + ")");
+    if (r.ok("h2.data.tasks", "h2.data.classes-per-task") && tasks * classesPerTask > classes) {
       r.crossProblem(
-          "h2.data.tasks x h2.data.classes-per-task: expected at most 10 (CIFAR-10 has"
-              + " 10 classes), got "
+          "h2.data.tasks x h2.data.classes-per-task: expected at most "
+              + classes
+              + " ("
+              + sourceName(source)
+              + "), got "
               + tasks
               + " x "
               + classesPerTask
@@ -353,13 +385,30 @@ public final class SettingsLoader {
         uri,
         download,
         downloadUrl,
-        downloadMd5,
+        md5s,
+        augment,
         tasks,
         classesPerTask,
-        r.integer("h2.data.train-per-class", 0, 5000, " (0 = all)"),
-        r.integer("h2.data.test-per-class", 0, 1000, " (0 = all)"),
+        r.integer("h2.data.train-per-class", 0, source.maxTrainPerClass, perClass(source, "train")),
+        r.integer("h2.data.test-per-class", 0, source.maxTestPerClass, perClass(source, "test")),
         r.integer("h2.data.synthetic.train-per-class", 1, 5000),
         r.integer("h2.data.synthetic.test-per-class", 1, 1000));
+  }
+
+  private static String perClass(DataSource source, String split) {
+    int most = split.equals("train") ? source.maxTrainPerClass : source.maxTestPerClass;
+    return " (0 = all; no class of "
+        + source.key
+        + " has more than "
+        + most
+        + " "
+        + split
+        + " images)";
+  }
+
+  /** The source as error messages name it: "h2.data.source = mnist-idx: 10 classes". */
+  private static String sourceName(DataSource source) {
+    return "h2.data.source = " + source.key + " has " + source.classes + " classes";
   }
 
   // ---------------------------------------------------------------------------------------------

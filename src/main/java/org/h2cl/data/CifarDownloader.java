@@ -2,56 +2,48 @@ package org.h2cl.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.h2cl.config.H2Settings.DataSettings;
 
 /**
- * Makes sure the CIFAR-10 binary files are in {@code h2.data.uri}: when they are missing and {@code
- * h2.data.download} is on, fetches the official archive, checks its MD5 and unpacks the {@code
- * cifar-10-batches-bin/} members into the folder.
+ * Makes sure a CIFAR release's binary files are in {@code h2.data.uri}: when they are missing and
+ * {@code h2.data.download} is on, fetches the official archive, checks its MD5 and unpacks the
+ * members of its folder ({@code cifar-10-batches-bin/}, {@code cifar-100-binary/}) into the folder.
  */
 public final class CifarDownloader {
 
-  private static final String ARCHIVE_FOLDER = "cifar-10-batches-bin/";
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-
   private CifarDownloader() {}
 
+  /** As {@link #ensure(DataSettings, CifarRelease, Configuration)} for CIFAR-10. */
+  public static void ensure(DataSettings data, Configuration conf) {
+    ensure(data, CifarRelease.CIFAR10, conf);
+  }
+
   /**
-   * Does nothing when the six data files are present; otherwise downloads and unpacks them, or
-   * explains how to provide them when downloading is off.
+   * Does nothing when the release's data files are present; otherwise downloads and unpacks them,
+   * or explains how to provide them when downloading is off.
    *
    * @throws DataException when the files are missing and cannot be fetched, or the archive is bad
    */
-  public static void ensure(DataSettings data, Configuration conf) {
-    Path folder = CifarFiles.folder(data.uri());
-    try (FileSystem fs = CifarFiles.fileSystem(folder, data.uri(), conf)) {
-      List<String> missing = CifarFiles.missingFiles(fs, folder, data.uri());
+  public static void ensure(DataSettings data, CifarRelease release, Configuration conf) {
+    Path folder = DataFiles.folder(data.uri());
+    try (FileSystem fs = DataFiles.fileSystem(folder, data.uri(), conf)) {
+      List<String> missing = DataFiles.missingFiles(fs, folder, data.uri(), release.dataFiles);
       if (missing.isEmpty()) {
         return;
       }
       if (!data.download()) {
         throw new DataException(
-            "CIFAR-10 files missing in "
+            release.title
+                + " files missing in "
                 + fs.makeQualified(folder)
                 + ": "
                 + String.join(", ", missing)
@@ -59,115 +51,58 @@ public final class CifarDownloader {
                 + data.downloadUrl()
                 + ", or point h2.data.uri at a folder holding them.");
       }
-      downloadInto(fs, folder, data);
+      downloadInto(fs, folder, data, release);
     } catch (IOException e) {
-      throw CifarFiles.unreachable(data.uri(), e);
+      throw DataFiles.unreachable(data.uri(), e);
     }
   }
 
-  private static void downloadInto(FileSystem fs, Path folder, DataSettings data)
-      throws IOException {
-    java.nio.file.Path archive = Files.createTempFile("cifar-10-binary", ".tar.gz");
+  private static void downloadInto(
+      FileSystem fs, Path folder, DataSettings data, CifarRelease release) throws IOException {
+    java.nio.file.Path archive = Files.createTempFile(release.section, ".tar.gz");
     try {
-      String md5 = fetch(data.downloadUrl(), archive);
-      if (!md5.equalsIgnoreCase(data.downloadMd5())) {
-        throw new DataException(
-            "download "
-                + data.downloadUrl()
-                + ": MD5 mismatch, expected "
-                + data.downloadMd5().toLowerCase(Locale.ROOT)
-                + " (h2.data.download-md5), got "
-                + md5
-                + "; nothing was written to "
-                + data.uri());
-      }
+      Download.fetch(
+          data.downloadUrl(),
+          release.key("download-url"),
+          data.downloadMd5().get(0),
+          release.key("download-md5"),
+          archive,
+          data.uri());
       fs.mkdirs(folder);
-      unpack(archive, data.downloadUrl(), fs, folder);
+      unpack(archive, data.downloadUrl(), release.archiveFolder, fs, folder);
     } finally {
       Files.deleteIfExists(archive);
     }
-    List<String> stillMissing = CifarFiles.missingFiles(fs, folder, data.uri());
+    List<String> stillMissing = DataFiles.missingFiles(fs, folder, data.uri(), release.dataFiles);
     if (!stillMissing.isEmpty()) {
       throw new DataException(
           "archive "
               + data.downloadUrl()
               + " lacks "
-              + ARCHIVE_FOLDER
-              + String.join(", " + ARCHIVE_FOLDER, stillMissing));
+              + release.archiveFolder
+              + String.join(", " + release.archiveFolder, stillMissing));
     }
   }
 
-  /** Copies the URL's content into {@code target} and returns its MD5 in lower-case hex. */
-  static String fetch(String url, java.nio.file.Path target) {
-    MessageDigest md5;
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks MD5", e);
-    }
-    try (InputStream in = new DigestInputStream(open(url), md5);
-        OutputStream out = Files.newOutputStream(target)) {
-      in.transferTo(out);
-    } catch (IOException e) {
-      throw new DataException("download " + url + " (h2.data.download-url) failed: " + e, e);
-    }
-    return HexFormat.of().formatHex(md5.digest());
-  }
-
-  private static InputStream open(String url) throws IOException {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw new DataException(
-          "h2.data.download-url \"" + url + "\" is not a URL: " + e.getMessage());
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    return switch (scheme) {
-      case "file" -> Files.newInputStream(Paths.get(uri));
-      case "http", "https" -> openHttp(uri);
-      default ->
-          throw new DataException(
-              "h2.data.download-url \"" + url + "\": expected an http:, https: or file: URL");
-    };
-  }
-
-  private static InputStream openHttp(URI uri) throws IOException {
-    HttpClient client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
-    HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-    HttpResponse<InputStream> response;
-    try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    if (response.statusCode() != 200) {
-      response.body().close();
-      throw new IOException("HTTP status " + response.statusCode());
-    }
-    return response.body();
-  }
-
-  /** Writes each cifar-10-batches-bin/* file of the archive into the folder, atomically. */
-  private static void unpack(java.nio.file.Path archive, String url, FileSystem fs, Path folder) {
-    try (InputStream in = new GZIPInputStream(Files.newInputStream(archive), 1 << 16)) {
-      TarReader tar = new TarReader(in);
-      for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
-        String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
-        if (!entry.isFile() || !name.startsWith(ARCHIVE_FOLDER)) {
+  /** Writes each file directly inside {@code archiveFolder} of the archive into the folder. */
+  private static void unpack(
+      java.nio.file.Path archive, String url, String archiveFolder, FileSystem fs, Path folder) {
+    try (InputStream gzip = new GZIPInputStream(Files.newInputStream(archive), 1 << 16);
+        TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
+      for (TarArchiveEntry entry = tar.getNextTarEntry();
+          entry != null;
+          entry = tar.getNextTarEntry()) {
+        String name =
+            entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+        if (!entry.isFile() || !name.startsWith(archiveFolder)) {
           continue;
         }
-        String file = name.substring(ARCHIVE_FOLDER.length());
+        String file = name.substring(archiveFolder.length());
         if (file.isEmpty() || file.contains("/") || file.startsWith(".")) {
           continue;
         }
-        CifarFiles.writeAtomically(
-            fs, new Path(folder, file), out -> tar.content().transferTo(out));
+        // The tar stream ends at the end of the entry.
+        DataFiles.writeAtomically(fs, new Path(folder, file), tar::transferTo);
       }
     } catch (ZipException e) {
       throw new DataException("download " + url + ": not a gzip archive (" + e.getMessage() + ")");

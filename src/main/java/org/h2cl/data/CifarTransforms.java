@@ -4,16 +4,11 @@ import java.util.Arrays;
 
 /**
  * The image transforms of docs/ALGORITHM.md §1, from file bytes to floats: scale to [0,1] and
- * normalise per channel, with or without the training augmentation (flip, pad-and-crop). Lookup
- * tables map each byte to its float, so converting an image allocates nothing and computes nothing
- * per pixel.
+ * normalise per channel with the images' own {@link Preprocessing}, with or without the training
+ * augmentation (flip, pad-and-crop). Lookup tables map each byte to its float, so converting an
+ * image allocates nothing and computes nothing per pixel.
  */
 public final class CifarTransforms {
-
-  /** Per-channel mean and standard deviation of CIFAR-10 (RGB), as the reference normalises. */
-  private static final float[] MEAN = {0.4914f, 0.4822f, 0.4465f};
-
-  private static final float[] STD = {0.2023f, 0.1994f, 0.2010f};
 
   /** Padding of the random crop, on each side. */
   static final int PAD = 4;
@@ -24,28 +19,17 @@ public final class CifarTransforms {
   /** byte -> byte / 255f, as PyTorch's ToTensor computes it (float32). */
   private static final float[] SCALED = new float[256];
 
-  /** [channel][byte] -> (byte / 255f - mean) / std, as ToTensor then Normalize compute it. */
-  private static final float[][] NORMALISED = new float[CifarImages.CHANNELS][256];
-
   static {
     for (int b = 0; b < 256; b++) {
       SCALED[b] = b / 255f;
-      for (int c = 0; c < CifarImages.CHANNELS; c++) {
-        NORMALISED[c][b] = (SCALED[b] - MEAN[c]) / STD[c];
-      }
     }
   }
 
   private CifarTransforms() {}
 
-  /** The normalisation mean of channel {@code c} (0 = red). */
-  public static float mean(int c) {
-    return MEAN[c];
-  }
-
-  /** The normalisation standard deviation of channel {@code c}. */
-  public static float std(int c) {
-    return STD[c];
+  /** The byte value {@code b} (0..255) scaled to [0,1]. */
+  static float scaled(int b) {
+    return SCALED[b];
   }
 
   /**
@@ -65,7 +49,7 @@ public final class CifarTransforms {
     byte[] pixels = images.pixels();
     int from = index * CifarImages.IMAGE_BYTES;
     for (int c = 0; c < CifarImages.CHANNELS; c++) {
-      float[] table = NORMALISED[c];
+      float[] table = images.preprocessing().table(c);
       int plane = c * PLANE;
       for (int i = 0; i < PLANE; i++) {
         out[offset + plane + i] = table[pixels[from + plane + i] & 0xff];
@@ -90,7 +74,7 @@ public final class CifarTransforms {
     int x0 = Math.max(0, PAD - dx);
     int x1 = Math.min(SIDE, SIDE + PAD - dx);
     for (int c = 0; c < CifarImages.CHANNELS; c++) {
-      float[] table = NORMALISED[c];
+      float[] table = images.preprocessing().table(c);
       float pad = table[0];
       int plane = from + c * PLANE;
       for (int y = 0; y < SIDE; y++) {

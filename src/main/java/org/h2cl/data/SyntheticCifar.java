@@ -37,6 +37,11 @@ public final class SyntheticCifar {
           "gradient",
           "dots");
 
+  /** The class names, one a line, as the official release's batches.meta.txt has them. */
+  static final String META_FILE = "batches.meta.txt";
+
+  private static final CifarRelease CIFAR10 = CifarRelease.CIFAR10;
+
   /** Records how a folder was generated, so that changed sizes regenerate it. */
   static final String MARKER_FILE = "synthetic.txt";
 
@@ -56,16 +61,16 @@ public final class SyntheticCifar {
   public static void ensure(DataSettings data, Configuration conf) {
     int train = data.syntheticTrainPerClass();
     int test = data.syntheticTestPerClass();
-    Path folder = CifarFiles.folder(data.uri());
-    try (FileSystem fs = CifarFiles.fileSystem(folder, data.uri(), conf)) {
-      if (CifarFiles.missingFiles(fs, folder, data.uri()).isEmpty()) {
+    Path folder = DataFiles.folder(data.uri());
+    try (FileSystem fs = DataFiles.fileSystem(folder, data.uri(), conf)) {
+      if (DataFiles.missingFiles(fs, folder, data.uri(), CIFAR10.dataFiles).isEmpty()) {
         Path marker = new Path(folder, MARKER_FILE);
         if (!fs.exists(marker) || read(fs, marker).equals(marker(train, test, SEED))) {
           return;
         }
       }
     } catch (IOException e) {
-      throw CifarFiles.unreachable(data.uri(), e);
+      throw DataFiles.unreachable(data.uri(), e);
     }
     write(data.uri(), train, test, SEED, conf);
   }
@@ -88,27 +93,25 @@ public final class SyntheticCifar {
     SplittableRandom root = new SplittableRandom(seed);
     byte[] train = records(trainPerClass, root.split());
     byte[] test = records(testPerClass, root.split());
-    Path folder = CifarFiles.folder(folderUri);
-    try (FileSystem fs = CifarFiles.fileSystem(folder, folderUri, conf)) {
+    Path folder = DataFiles.folder(folderUri);
+    try (FileSystem fs = DataFiles.fileSystem(folder, folderUri, conf)) {
       fs.mkdirs(folder);
-      int trainRecords = train.length / CifarFiles.RECORD_BYTES;
-      int files = CifarFiles.TRAIN_FILES.size();
+      int trainRecords = train.length / CIFAR10.recordBytes;
+      int files = CIFAR10.trainFiles.size();
       for (int f = 0; f < files; f++) {
-        int from = (int) ((long) f * trainRecords / files) * CifarFiles.RECORD_BYTES;
-        int to = (int) ((long) (f + 1) * trainRecords / files) * CifarFiles.RECORD_BYTES;
-        CifarFiles.writeAtomically(
+        int from = (int) ((long) f * trainRecords / files) * CIFAR10.recordBytes;
+        int to = (int) ((long) (f + 1) * trainRecords / files) * CIFAR10.recordBytes;
+        DataFiles.writeAtomically(
             fs,
-            new Path(folder, CifarFiles.TRAIN_FILES.get(f)),
+            new Path(folder, CIFAR10.trainFiles.get(f)),
             out -> out.write(train, from, to - from));
       }
-      CifarFiles.writeAtomically(
-          fs, new Path(folder, CifarFiles.TEST_FILE), out -> out.write(test));
+      DataFiles.writeAtomically(fs, new Path(folder, CIFAR10.testFile), out -> out.write(test));
       byte[] meta = (String.join("\n", CLASS_NAMES) + "\n\n").getBytes(StandardCharsets.US_ASCII);
-      CifarFiles.writeAtomically(
-          fs, new Path(folder, CifarFiles.META_FILE), out -> out.write(meta));
+      DataFiles.writeAtomically(fs, new Path(folder, META_FILE), out -> out.write(meta));
       // Last, so that an interrupted run never looks complete.
       byte[] marker = marker(trainPerClass, testPerClass, seed).getBytes(StandardCharsets.UTF_8);
-      CifarFiles.writeAtomically(fs, new Path(folder, MARKER_FILE), out -> out.write(marker));
+      DataFiles.writeAtomically(fs, new Path(folder, MARKER_FILE), out -> out.write(marker));
     } catch (IOException e) {
       throw new DataException(
           "cannot write synthetic CIFAR-10 into \"" + folderUri + "\": " + e, e);
@@ -146,9 +149,9 @@ public final class SyntheticCifar {
       labels[i] = labels[j];
       labels[j] = swap;
     }
-    byte[] bytes = new byte[n * CifarFiles.RECORD_BYTES];
+    byte[] bytes = new byte[n * CIFAR10.recordBytes];
     for (int i = 0; i < n; i++) {
-      int at = i * CifarFiles.RECORD_BYTES;
+      int at = i * CIFAR10.recordBytes;
       bytes[at] = (byte) labels[i];
       draw(labels[i], rng, bytes, at + 1);
     }

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.h2cl.config.H2Settings.DataSettings;
-import org.h2cl.config.H2Settings.DataSource;
 
 /**
  * The tasks of a run, from settings to {@link TaskData}: makes sure the files exist (download or
@@ -42,13 +41,26 @@ public final class TaskDataLoader {
 
   /** Ensure, read and split, without the cache. */
   public static List<TaskData> loadUncached(DataSettings settings, Configuration conf) {
-    if (settings.source() == DataSource.SYNTHETIC) {
-      SyntheticCifar.ensure(settings, conf);
-    } else {
-      CifarDownloader.ensure(settings, conf);
-    }
-    CifarDataset dataset = CifarBinaryReader.read(settings.uri(), conf);
-    return SplitCifar.split(dataset, settings);
+    CifarDataset dataset =
+        switch (settings.source()) {
+          case SYNTHETIC -> {
+            SyntheticCifar.ensure(settings, conf);
+            yield CifarBinaryReader.read(settings.uri(), CifarRelease.CIFAR10, conf);
+          }
+          case CIFAR10_BINARY -> {
+            CifarDownloader.ensure(settings, CifarRelease.CIFAR10, conf);
+            yield CifarBinaryReader.read(settings.uri(), CifarRelease.CIFAR10, conf);
+          }
+          case CIFAR100_BINARY -> {
+            CifarDownloader.ensure(settings, CifarRelease.CIFAR100, conf);
+            yield CifarBinaryReader.read(settings.uri(), CifarRelease.CIFAR100, conf);
+          }
+          case MNIST_IDX -> {
+            MnistDownloader.ensure(settings, conf);
+            yield MnistIdxReader.read(settings.uri(), conf);
+          }
+        };
+    return TaskSplit.split(dataset, settings);
   }
 
   /** Forgets every cached data set (tests; or to free memory). */

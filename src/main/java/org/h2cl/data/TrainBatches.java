@@ -6,11 +6,14 @@ import java.util.SplittableRandom;
  * Training mini-batches of one task: a fresh shuffle each epoch, the training augmentation per
  * image, the last partial batch kept (docs/ALGORITHM.md §1). All randomness comes from the epoch's
  * rng: first the Fisher-Yates shuffle, then per image, in batch order: flip ({@code nextDouble() <
- * 0.5}), crop row offset ({@code nextInt(9)}), crop column offset ({@code nextInt(9)}).
+ * 0.5}), crop row offset ({@code nextInt(9)}), crop column offset ({@code nextInt(9)}); an
+ * augmentation the images' {@link Preprocessing} leaves out draws nothing (MNIST: no flip, by
+ * default no crop).
  */
 public final class TrainBatches {
 
   private final CifarImages images;
+  private final Preprocessing preprocessing;
   private final int batchSize;
   private final int[] order;
   private SplittableRandom rng;
@@ -21,6 +24,7 @@ public final class TrainBatches {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     this.images = images;
+    this.preprocessing = images.preprocessing();
     this.batchSize = batchSize;
     this.order = new int[images.size()];
   }
@@ -72,9 +76,11 @@ public final class TrainBatches {
     int n = Math.min(batchSize, order.length - next);
     for (int k = 0; k < n; k++) {
       int index = order[next + k];
-      boolean flip = rng.nextDouble() < 0.5;
-      int dy = rng.nextInt(2 * CifarTransforms.PAD + 1);
-      int dx = rng.nextInt(2 * CifarTransforms.PAD + 1);
+      boolean flip = preprocessing.flip() && rng.nextDouble() < 0.5;
+      int dy =
+          preprocessing.crop() ? rng.nextInt(2 * CifarTransforms.PAD + 1) : CifarTransforms.PAD;
+      int dx =
+          preprocessing.crop() ? rng.nextInt(2 * CifarTransforms.PAD + 1) : CifarTransforms.PAD;
       CifarTransforms.augmented(images, index, flip, dy, dx, batch.x, k * Batch.IMAGE_FLOATS);
       batch.y[k] = images.label(index);
     }

@@ -48,6 +48,7 @@ public final class ResultSchemas {
   /** One row per task (T1, T2, ...) and one for the average over tasks (Avg). */
   public static final StructType SUMMARY =
       struct(
+          field("benchmark", StringType),
           field("task", StringType),
           field("mean_acc", DoubleType),
           field("std_acc", DoubleType),

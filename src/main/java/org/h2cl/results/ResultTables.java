@@ -61,7 +61,7 @@ public final class ResultTables {
 
     Dataset<Row> taskResults =
         spark.createDataFrame(ResultRows.taskResults(results), ResultSchemas.TASK_RESULTS);
-    List<Row> summary = summarize(taskResults).collectAsList();
+    List<Row> summary = summarize(taskResults, info.benchmark()).collectAsList();
     save(taskResults, out, staging, "task_results");
     afterStep.accept("staged task_results");
     save(
@@ -91,9 +91,10 @@ public final class ResultTables {
    * The {@code summary} table computed from {@code task_results}: per task, the mean and sample
    * standard deviation over seeds of {@code acc_final}; for {@code Avg}, each seed's mean over its
    * tasks, then mean and sample standard deviation of those over seeds. The standard deviation of a
-   * single seed is undefined and stays null (Spark's {@code stddev_samp}). Ordered T1..Tn, Avg.
+   * single seed is undefined and stays null (Spark's {@code stddev_samp}). Ordered T1..Tn, Avg;
+   * every row names the benchmark.
    */
-  public static Dataset<Row> summarize(Dataset<Row> taskResults) {
+  public static Dataset<Row> summarize(Dataset<Row> taskResults, String benchmark) {
     Column[] byTask = stats(col("acc_final"));
     Dataset<Row> perTask =
         taskResults
@@ -124,6 +125,7 @@ public final class ResultTables {
         .orderBy("order")
         .drop("order")
         .select(
+            lit(benchmark).as("benchmark"),
             col("task"),
             col("mean_acc").cast(schema.apply("mean_acc").dataType()),
             col("std_acc").cast(schema.apply("std_acc").dataType()),

@@ -6,12 +6,15 @@ import java.util.List;
 /**
  * What the {@code run} table records besides the seeds' own results.
  *
+ * @param benchmark the benchmark trained, e.g. "Split MNIST" ({@code DataSource.benchmark}): the
+ *     summary table and the printed table name it
  * @param configJson the resolved settings ({@code H2Settings.rendered()})
  * @param master the Spark master the run used
  * @param failures seeds that failed for good; a run with failures is not complete
  */
 public record RunInfo(
     String runId,
+    String benchmark,
     Instant startedAt,
     Instant endedAt,
     String configJson,

@@ -208,6 +208,7 @@ public final class H2Job {
     RunInfo info =
         new RunInfo(
             runId,
+            settings.data().source().benchmark,
             started,
             Instant.now(),
             settings.rendered(),

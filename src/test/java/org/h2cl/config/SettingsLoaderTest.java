@@ -218,9 +218,9 @@ class SettingsLoaderTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "h2.data.source=imagenet        | h2.data.source: expected one of cifar10-binary, synthetic",
-        "h2.data.uri=\"\"                | h2.data.uri: expected a non-empty string",
-        "h2.data.tasks=0                 | h2.data.tasks: expected an integer in 1..10",
+        "h2.data.source=imagenet        | h2.data.source: expected one of cifar10-binary, cifar100-binary, mnist-idx, synthetic",
+        "h2.data.cifar10-binary.uri=\"\" | h2.data.cifar10-binary.uri: expected a non-empty string",
+        "h2.data.tasks=0                 | h2.data.tasks: expected an integer in 1..5 (h2.data.source = cifar10-binary has 10 classes)",
         "h2.data.classes-per-task=1      | h2.data.classes-per-task: expected an integer in 2..10",
         "h2.data.train-per-class=5001    | h2.data.train-per-class: expected an integer in 0..5000",
         "h2.data.test-per-class=-1       | h2.data.test-per-class: expected an integer in 0..1000",
@@ -254,7 +254,7 @@ class SettingsLoaderTest {
         "h2.spark.master=\"\"            | h2.spark.master: expected a non-empty string",
         "h2.seeds=[]                     | h2.seeds: expected a non-empty list",
         "h2.seeds=[1, 2, 1]              | h2.seeds: seed 1 appears more than once",
-        "h2.data.download-md5=abc        | h2.data.download-md5: expected 32 hex digits",
+        "h2.data.cifar10-binary.download-md5=abc | h2.data.cifar10-binary.download-md5: expected 32 hex digits",
       })
   void valuesOutOfRangeNameKeyValueAndAllowedRange(String argument, String expected) {
     List<String> arguments =
@@ -262,6 +262,79 @@ class SettingsLoaderTest {
             ? List.of(argument, "h2.data.download=true")
             : List.of(argument);
     assertProblem(failure(arguments.toArray(String[]::new)), expected);
+  }
+
+  @Test
+  void eachSourceBringsItsFolderDownloadAndLimits() {
+    H2Settings cifar10 = load();
+    assertEquals("data/cifar-10-batches-bin", cifar10.data().uri());
+    assertEquals(
+        "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", cifar10.data().downloadUrl());
+    assertEquals(List.of("c32a1d4ab5d03f1284b67883e8d87530"), cifar10.data().downloadMd5());
+    assertTrue(cifar10.data().augment());
+
+    H2Settings mnist = load("h2.data.source=mnist-idx");
+    assertEquals(DataSource.MNIST_IDX, mnist.data().source());
+    assertEquals("data/mnist", mnist.data().uri());
+    assertEquals("https://ossci-datasets.s3.amazonaws.com/mnist/", mnist.data().downloadUrl());
+    assertEquals(4, mnist.data().downloadMd5().size());
+    assertEquals("f68b3c2dcbeaaa9fbdd348bbdeb94873", mnist.data().downloadMd5().get(0));
+    assertFalse(mnist.data().augment());
+    assertTrue(load("h2.data.source=mnist-idx", "h2.data.mnist-idx.augment=true").data().augment());
+    // The resolved folder is what the results record.
+    assertTrue(mnist.rendered().contains("\"uri\":\"data/mnist\""), mnist.rendered());
+    assertEquals("/x", load("h2.data.source=mnist-idx", "h2.data.uri=/x").data().uri());
+
+    H2Settings cifar100 =
+        load(
+            "h2.data.source=cifar100-binary",
+            "h2.data.tasks=10",
+            "h2.data.classes-per-task=10",
+            "h2.data.train-per-class=500");
+    assertEquals("data/cifar-100-binary", cifar100.data().uri());
+    assertEquals(List.of("03b5dce01913d631647c71ecec9e9cb8"), cifar100.data().downloadMd5());
+    assertEquals(
+        20,
+        load("h2.data.source=cifar100-binary", "h2.data.tasks=20", "h2.data.classes-per-task=5")
+            .data()
+            .tasks());
+    assertProblem(
+        failure(
+            "h2.data.source=cifar100-binary", "h2.data.tasks=11", "h2.data.classes-per-task=10"),
+        "11 x 10 = 110",
+        "at most 100 (h2.data.source = cifar100-binary has 100 classes)");
+    assertProblem(
+        failure("h2.data.source=cifar100-binary", "h2.data.train-per-class=501"),
+        "h2.data.train-per-class: expected an integer in 0..500",
+        "no class of cifar100-binary has more than 500 train images");
+    assertProblem(
+        failure("h2.data.source=mnist-idx", "h2.data.tasks=6"),
+        "h2.data.tasks: expected an integer in 1..5 (h2.data.source = mnist-idx has 10 classes)");
+    assertEquals(
+        6742,
+        load("h2.data.source=mnist-idx", "h2.data.train-per-class=6742").data().trainPerClass());
+  }
+
+  @Test
+  void aDownloadChecksTheSourcesOwnKeys() {
+    assertProblem(
+        failure(
+            "h2.data.source=mnist-idx",
+            "h2.data.download=true",
+            "h2.data.mnist-idx.test-labels-md5=xyz"),
+        "h2.data.mnist-idx.test-labels-md5: expected 32 hex digits (h2.data.download = true)");
+    assertProblem(
+        failure(
+            "h2.data.source=cifar100-binary",
+            "h2.data.download=true",
+            "h2.data.cifar100-binary.download-url=ftp://x"),
+        "h2.data.cifar100-binary.download-url: expected an http:, https: or file: URL");
+    // Another source's keys are not checked: they are not used.
+    load("h2.data.download=true", "h2.data.mnist-idx.test-labels-md5=xyz");
+    // The flat keys of earlier versions are refused, not silently ignored.
+    assertProblem(
+        failure("h2.data.download-md5=c32a1d4ab5d03f1284b67883e8d87530"),
+        "h2.data.download-md5: unknown key");
   }
 
   @Test
@@ -491,5 +564,29 @@ class SettingsLoaderTest {
     assertEquals(300, quick.data().syntheticTrainPerClass());
     assertEquals(100, quick.data().syntheticTestPerClass());
     assertEquals("output/quickstart", quick.output().uri());
+
+    H2Settings mnist =
+        SettingsLoader.load(
+            Optional.of(Paths.get("conf/split-mnist.conf")), List.of(), NO_PROPERTIES);
+    assertEquals(DataSource.MNIST_IDX, mnist.data().source());
+    assertEquals("data/mnist", mnist.data().uri());
+    assertTrue(mnist.data().download());
+    assertEquals(5, mnist.data().tasks());
+    assertEquals(100, mnist.train().epochs());
+
+    H2Settings cifar100 =
+        SettingsLoader.load(
+            Optional.of(Paths.get("conf/split-cifar100.conf")), List.of(), NO_PROPERTIES);
+    assertEquals(DataSource.CIFAR100_BINARY, cifar100.data().source());
+    assertEquals(10, cifar100.data().tasks());
+    assertEquals(10, cifar100.data().classesPerTask());
+    assertTrue(cifar100.data().download());
+
+    H2Settings sample =
+        SettingsLoader.load(
+            Optional.of(Paths.get("conf/mnist-sample.conf")), List.of(), NO_PROPERTIES);
+    assertEquals(DataSource.MNIST_IDX, sample.data().source());
+    assertEquals("data/mnist-sample", sample.data().uri());
+    assertFalse(sample.data().download());
   }
 }

@@ -59,8 +59,8 @@ class BatchesTest {
         }
       }
     }
-    assertEquals(MEAN[1], CifarTransforms.mean(1));
-    assertEquals(STD[2], CifarTransforms.std(2));
+    assertEquals(MEAN[1], Preprocessing.CIFAR10.mean(1));
+    assertEquals(STD[2], Preprocessing.CIFAR10.std(2));
   }
 
   @Test
@@ -163,6 +163,43 @@ class BatchesTest {
     }
     assertArrayEquals(new int[] {4, 4, 2}, sizes, "the last partial batch is kept");
     assertFalse(batches.next(batch));
+  }
+
+  @Test
+  void mnistUsesItsOwnStatisticsAndNoAugmentationUnlessAskedForACrop() {
+    CifarImages images = images(6).with(Preprocessing.MNIST);
+    float[] out = new float[3072];
+    CifarTransforms.normalised(images, 0, out, 0);
+    assertEquals((raw(0, 1, 3, 4) / 255f - 0.1307f) / 0.3081f, at(out, 1, 3, 4), 0f);
+
+    // No augmentation: the training batch is the test transform, and only the shuffle draws.
+    TrainBatches batches = new TrainBatches(images, 6);
+    Batch batch = new Batch(6);
+    SplittableRandom rng = new SplittableRandom(5);
+    batches.startEpoch(rng);
+    assertTrue(batches.next(batch));
+    SplittableRandom replay = new SplittableRandom(5);
+    for (int i = 5; i > 0; i--) {
+      replay.nextInt(i + 1);
+    }
+    assertEquals(replay.nextLong(), rng.nextLong(), "no draws after the shuffle");
+    for (int k = 0; k < 6; k++) {
+      int index = batch.y[k]; // label i % 10 == i here
+      CifarTransforms.normalised(images, index, out, 0);
+      assertArrayEquals(out, Arrays.copyOfRange(batch.x, k * 3072, (k + 1) * 3072));
+    }
+
+    // The crop option draws two offsets per image and never flips.
+    assertFalse(Preprocessing.MNIST_CROPPED.flip());
+    assertTrue(Preprocessing.MNIST_CROPPED.crop());
+    CifarImages cropped = images(1).with(Preprocessing.MNIST_CROPPED);
+    TrainBatches one = new TrainBatches(cropped, 1);
+    one.startEpoch(new SplittableRandom(9));
+    assertTrue(one.next(batch));
+    SplittableRandom draws = new SplittableRandom(9);
+    float[] expected = new float[3072];
+    CifarTransforms.augmented(cropped, 0, false, draws.nextInt(9), draws.nextInt(9), expected, 0);
+    assertArrayEquals(expected, Arrays.copyOf(batch.x, 3072));
   }
 
   @Test

@@ -51,6 +51,66 @@ class CifarBinaryReaderTest {
   }
 
   @Test
+  void readsCifar100WithItsFineLabels() throws IOException {
+    Path folder = dir.resolve("cifar-100-binary");
+    Files.createDirectories(folder);
+    Files.write(folder.resolve("train.bin"), CifarFixtures.cifar100File(0, 30));
+    Files.write(folder.resolve("test.bin"), CifarFixtures.cifar100File(1, 4));
+    CifarDataset d = CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf);
+    assertEquals(30, d.train().size());
+    assertEquals(4, d.test().size());
+    for (int r = 0; r < 30; r++) {
+      assertEquals(CifarFixtures.fineLabel(0, r), d.train().label(r));
+      assertEquals(CifarFixtures.pixel(0, r, 3071), d.train().pixels()[r * 3072 + 3071]);
+    }
+    assertEquals(CifarFixtures.fineLabel(1, 3), d.test().label(3));
+    assertEquals(Preprocessing.CIFAR100, d.train().preprocessing());
+  }
+
+  @Test
+  void cifar100FilesAreCheckedForTheirOwnLayout() throws IOException {
+    Path folder = dir.resolve("cifar-100-binary");
+    Files.createDirectories(folder);
+    byte[] train = CifarFixtures.cifar100File(0, 3);
+    train[3074] = 20; // record 1's coarse label
+    Files.write(folder.resolve("train.bin"), train);
+    Files.write(folder.resolve("test.bin"), CifarFixtures.cifar100File(1, 2));
+    assertContains(
+        assertThrows(
+                DataException.class,
+                () -> CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf))
+            .getMessage(),
+        "train.bin: record 1 (byte offset 3074) has coarse label 20; expected 0..19");
+
+    train[3074] = 1;
+    train[2 * 3074 + 1] = 100; // record 2's fine label
+    Files.write(folder.resolve("train.bin"), train);
+    assertContains(
+        assertThrows(
+                DataException.class,
+                () -> CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf))
+            .getMessage(),
+        "train.bin: record 2 (byte offset 6149) has fine label 100; expected 0..99");
+
+    Files.write(folder.resolve("test.bin"), CifarFixtures.file(0, 2)); // CIFAR-10's 3073 bytes
+    assertContains(
+        assertThrows(
+                DataException.class,
+                () -> CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf))
+            .getMessage(),
+        "test.bin: size 6146 bytes is not a multiple of the 3074-byte record",
+        "coarse label byte, fine label byte + 3072 pixel bytes",
+        "not a CIFAR-100 binary file");
+    Files.delete(folder.resolve("test.bin"));
+    assertContains(
+        assertThrows(
+                DataException.class,
+                () -> CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf))
+            .getMessage(),
+        "lacks test.bin; expected the CIFAR-100 binary release (train.bin, test.bin)");
+  }
+
+  @Test
   void relativeBarePathIsLocal() throws IOException {
     Path folder = Path.of("target", "reader-test-" + System.nanoTime());
     try {
@@ -123,6 +183,7 @@ class CifarBinaryReaderTest {
                 CifarBinaryReader.readRecords(
                     new ByteArrayInputStream(bytes),
                     "file:/x/data_batch_1.bin",
+                    CifarRelease.CIFAR10,
                     2,
                     new byte[2],
                     new byte[2 * 3072],

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.h2cl.config.H2Settings.DataSettings;
@@ -28,7 +29,18 @@ class CifarDownloaderTest {
 
   private static DataSettings settings(Path folder, boolean download, String url, String md5) {
     return new DataSettings(
-        DataSource.CIFAR10_BINARY, folder.toString(), download, url, md5, 5, 2, 0, 0, 1, 1);
+        DataSource.CIFAR10_BINARY,
+        folder.toString(),
+        download,
+        url,
+        List.of(md5),
+        true,
+        5,
+        2,
+        0,
+        0,
+        1,
+        1);
   }
 
   private static String md5(byte[] bytes) throws Exception {
@@ -95,6 +107,66 @@ class CifarDownloaderTest {
   }
 
   @Test
+  void cifar100ArchiveUnpacksItsFolder() throws Exception {
+    Map<String, byte[]> members = new LinkedHashMap<>();
+    members.put("cifar-100-binary/", new byte[0]);
+    members.put("cifar-100-binary/coarse_label_names.txt", "aquatic_mammals\n".getBytes());
+    members.put("cifar-100-binary/fine_label_names.txt", "apple\n".getBytes());
+    members.put("cifar-100-binary/train.bin", CifarFixtures.cifar100File(0, 5));
+    members.put("cifar-100-binary/test.bin", CifarFixtures.cifar100File(1, 2));
+    // A long name, which tar stores as a GNU extension: the library reads it.
+    members.put("cifar-100-binary/" + "x".repeat(120) + "/train.bin", new byte[3074]);
+    Path archive = dir.resolve("cifar-100-binary.tar.gz");
+    Files.write(archive, CifarFixtures.tarGz(members));
+    Path folder = dir.resolve("c100");
+    DataSettings settings =
+        new DataSettings(
+            DataSource.CIFAR100_BINARY,
+            folder.toString(),
+            true,
+            archive.toUri().toString(),
+            List.of(md5(Files.readAllBytes(archive))),
+            true,
+            10,
+            10,
+            0,
+            0,
+            1,
+            1);
+
+    CifarDownloader.ensure(settings, CifarRelease.CIFAR100, conf);
+
+    assertArrayEquals(
+        CifarFixtures.cifar100File(0, 5), Files.readAllBytes(folder.resolve("train.bin")));
+    assertTrue(Files.exists(folder.resolve("fine_label_names.txt")));
+    assertEquals(
+        2, CifarBinaryReader.read(folder.toString(), CifarRelease.CIFAR100, conf).test().size());
+
+    DataException wrong =
+        assertThrows(
+            DataException.class,
+            () ->
+                CifarDownloader.ensure(
+                    new DataSettings(
+                        DataSource.CIFAR100_BINARY,
+                        dir.resolve("other").toString(),
+                        true,
+                        archive.toUri().toString(),
+                        List.of("0".repeat(32)),
+                        true,
+                        10,
+                        10,
+                        0,
+                        0,
+                        1,
+                        1),
+                    CifarRelease.CIFAR100,
+                    conf));
+    assertTrue(
+        wrong.getMessage().contains("(h2.data.cifar100-binary.download-md5)"), wrong.getMessage());
+  }
+
+  @Test
   void wrongMd5IsRefusedAndWritesNothing() throws Exception {
     Path archive = archive(CifarFixtures.files(1));
     Path folder = dir.resolve("cifar");
@@ -152,6 +224,6 @@ class CifarDownloaderTest {
             DataException.class,
             () -> CifarDownloader.ensure(settings(folder, true, url, "0".repeat(32)), conf));
     assertTrue(e.getMessage().contains("download " + url), e.getMessage());
-    assertTrue(e.getMessage().contains("h2.data.download-url"), e.getMessage());
+    assertTrue(e.getMessage().contains("h2.data.cifar10-binary.download-url"), e.getMessage());
   }
 }

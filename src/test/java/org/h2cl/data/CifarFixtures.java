@@ -2,13 +2,14 @@ package org.h2cl.data;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.H2Settings.DataSource;
 
@@ -47,6 +48,26 @@ final class CifarFixtures {
     return bytes;
   }
 
+  /**
+   * A CIFAR-100 file: record r has coarse label r % 20, fine label (r * 7 + f) % 100 and the pixels
+   * of {@link #pixel}.
+   */
+  static byte[] cifar100File(int f, int records) {
+    byte[] bytes = new byte[records * 3074];
+    for (int r = 0; r < records; r++) {
+      bytes[r * 3074] = (byte) (r % 20);
+      bytes[r * 3074 + 1] = (byte) fineLabel(f, r);
+      for (int i = 0; i < 3072; i++) {
+        bytes[r * 3074 + 2 + i] = pixel(f, r, i);
+      }
+    }
+    return bytes;
+  }
+
+  static int fineLabel(int f, int r) {
+    return (r * 7 + f) % 100;
+  }
+
   /** The six files, {@code records} records each, keyed by name. */
   static Map<String, byte[]> files(int records) {
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -75,7 +96,8 @@ final class CifarFixtures {
         uri,
         false,
         "file:/none",
-        "0".repeat(32),
+        List.of("0".repeat(32)),
+        true,
         tasks,
         classesPerTask,
         trainPerClass,
@@ -84,47 +106,19 @@ final class CifarFixtures {
         10);
   }
 
-  /** A gzip-compressed ustar archive of the given members (name -> content). */
+  /** A gzip-compressed tar archive of the given members (name -> content; "x/" is a folder). */
   static byte[] tarGz(Map<String, byte[]> members) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (OutputStream out = new GZIPOutputStream(bytes)) {
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
       for (Map.Entry<String, byte[]> e : members.entrySet()) {
-        byte[] content = e.getValue();
-        out.write(header(e.getKey(), content.length, e.getKey().endsWith("/") ? '5' : '0'));
-        out.write(content);
-        out.write(new byte[(512 - content.length % 512) % 512]);
+        TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
+        entry.setSize(e.getValue().length);
+        tar.putArchiveEntry(entry);
+        tar.write(e.getValue());
+        tar.closeArchiveEntry();
       }
-      out.write(new byte[1024]);
     }
     return bytes.toByteArray();
-  }
-
-  private static byte[] header(String name, long size, char type) {
-    byte[] h = new byte[512];
-    put(h, 0, name);
-    put(h, 100, "0000644");
-    put(h, 108, "0000000");
-    put(h, 116, "0000000");
-    put(h, 124, String.format("%011o", size));
-    put(h, 136, String.format("%011o", 0));
-    h[156] = (byte) type;
-    put(h, 257, "ustar");
-    put(h, 263, "00");
-    for (int i = 148; i < 156; i++) {
-      h[i] = ' ';
-    }
-    long sum = 0;
-    for (byte b : h) {
-      sum += b & 0xff;
-    }
-    put(h, 148, String.format("%06o", sum));
-    h[154] = 0;
-    h[155] = ' ';
-    return h;
-  }
-
-  private static void put(byte[] h, int offset, String text) {
-    byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(b, 0, h, offset, b.length);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -45,7 +46,7 @@ class CifarHdfsTest {
     // Other sizes: every file is replaced (HDFS refuses to rename onto an existing file).
     var bigger =
         new org.h2cl.config.H2Settings.DataSettings(
-            DataSource.SYNTHETIC, uri, false, "", "", 5, 2, 0, 0, 30, 10);
+            DataSource.SYNTHETIC, uri, false, "", List.of(), true, 5, 2, 0, 0, 30, 10);
     SyntheticCifar.ensure(bigger, conf);
     CifarDataset second = CifarBinaryReader.read(uri, conf);
     assertEquals(300, second.train().size());

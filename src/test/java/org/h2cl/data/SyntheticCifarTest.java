@@ -133,7 +133,7 @@ class SyntheticCifarTest {
 
     var bigger =
         new org.h2cl.config.H2Settings.DataSettings(
-            DataSource.SYNTHETIC, uri, false, "", "", 5, 2, 0, 0, 30, 10);
+            DataSource.SYNTHETIC, uri, false, "", List.of(), true, 5, 2, 0, 0, 30, 10);
     SyntheticCifar.ensure(bigger, conf);
     assertEquals(60 * 3073, Files.size(batch));
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.testing.MnistSample;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,46 @@ class TaskDataLoaderTest {
     List<TaskData> fresh = TaskDataLoader.loadUncached(settings, conf);
     assertNotSame(tasks, fresh);
     assertArrayEquals(tasks.get(2).train().pixels(), fresh.get(2).train().pixels());
+  }
+
+  /** The real digits of {@link MnistSample}, two classes per task. */
+  private static DataSettings mnist(
+      boolean augment, int tasks, int trainPerClass, int testPerClass) {
+    return new DataSettings(
+        DataSource.MNIST_IDX,
+        MnistSample.folder().toString(),
+        false,
+        "",
+        List.of(),
+        augment,
+        tasks,
+        2,
+        trainPerClass,
+        testPerClass,
+        1,
+        1);
+  }
+
+  @Test
+  void splitMnistIsFiveDigitPairsOfRealDigits() {
+    DataSettings settings = mnist(false, 5, 300, 100);
+    List<TaskData> tasks = TaskDataLoader.loadUncached(settings, conf);
+    assertEquals(5, tasks.size());
+    for (TaskData task : tasks) {
+      assertEquals(2 * (task.task() - 1), task.firstClass());
+      assertEquals(600, task.train().size());
+      assertEquals(200, task.test().size());
+      assertSame(Preprocessing.MNIST, task.train().preprocessing());
+      int ones = 0;
+      for (byte label : task.test().labels()) {
+        ones += label;
+      }
+      assertEquals(100, ones, "labels remapped to 0 and 1, 100 each");
+    }
+    DataSettings augmented = mnist(true, 1, 1, 1);
+    assertSame(
+        Preprocessing.MNIST_CROPPED,
+        TaskDataLoader.loadUncached(augmented, conf).get(0).train().preprocessing());
   }
 
   @Test

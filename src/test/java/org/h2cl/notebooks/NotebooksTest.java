@@ -189,6 +189,7 @@ class NotebooksTest {
             "association_logits",
             "after_task",
             "accuracy",
+            "benchmark",
             "mean_acc",
             "std_acc",
             "n_seeds",
@@ -287,8 +288,8 @@ class NotebooksTest {
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
     try {
-      // A: a finished run with zero forgetting. B: fewer epochs, one seed forgot 0.5 points on
-      // task 2, and seed 2 failed for good.
+      // A: a finished Split CIFAR-10 run with zero forgetting. B: Split MNIST, fewer epochs, one
+      // seed forgot 0.5 points on task 2, and seed 2 failed for good.
       FakeRun.A.write(spark, a);
       FakeRun.B.write(spark, b);
     } finally {
@@ -304,6 +305,7 @@ class NotebooksTest {
     assertTrue(outA.contains("Zero forgetting"), outA);
     assertTrue(outA.contains("Failed seeds: none."), outA);
     assertTrue(outA.contains("98.82"), "the paper's T1 figure is shown:\n" + outA);
+    assertTrue(outA.contains("benchmark: Split CIFAR-10\n"), outA);
 
     env.put("H2_RUN", b.toString());
     String outB = execute(RESULTS, env, tmp.resolve("figures-b"), 4);
@@ -312,6 +314,9 @@ class NotebooksTest {
     assertTrue(outB.contains("NOTE: not every seed finished"), outB);
     assertTrue(outB.contains("Failed seeds: 1"), outB);
     assertTrue(outB.contains("injected failure"), outB);
+    assertTrue(outB.contains("benchmark: Split MNIST (the paper reports no figures"), outB);
+    assertTrue(outB.contains("Split MNIST, task-incremental accuracy"), outB);
+    assertFalse(outB.contains("98.82"), "no paper figures for Split MNIST:\n" + outB);
 
     env.remove("H2_RUN");
     env.put("H2_RUN_A", a.toString());
@@ -319,6 +324,8 @@ class NotebooksTest {
     String outCompare = execute(COMPARE, env, tmp.resolve("figures-compare"), 1);
     assertTrue(outCompare.contains("h2.train.epochs"), outCompare);
     assertTrue(outCompare.contains("different fingerprints"), outCompare);
+    assertTrue(outCompare.contains("A and B are different benchmarks"), outCompare);
+    assertFalse(outCompare.contains("98.82"), outCompare);
   }
 
   /**
@@ -706,11 +713,19 @@ class NotebooksTest {
   // ---- hand-made runs in the exact schemas ----
 
   private record FakeRun(
-      String id, double[][] accuracy, int epochs, boolean forgetting, boolean failedSeed) {
+      String id,
+      String benchmark,
+      String source,
+      double[][] accuracy,
+      int epochs,
+      boolean forgetting,
+      boolean failedSeed) {
 
     static final FakeRun A =
         new FakeRun(
             "run-a",
+            "Split CIFAR-10",
+            "cifar10-binary",
             new double[][] {{98.9, 94.0, 96.5, 98.8, 98.3}, {98.7, 94.5, 96.1, 99.0, 98.1}},
             100,
             false,
@@ -718,6 +733,8 @@ class NotebooksTest {
     static final FakeRun B =
         new FakeRun(
             "run-b",
+            "Split MNIST",
+            "mnist-idx",
             new double[][] {{90.0, 85.0, 88.0, 92.0, 91.0}, {91.0, 86.0, 87.5, 91.0, 92.5}},
             2,
             true,
@@ -777,10 +794,10 @@ class NotebooksTest {
           v[seed] = acc(seed, t, TASKS);
           seedSums[seed] += v[seed];
         }
-        rows.add(RowFactory.create("T" + t, mean(v), std(v), v.length));
+        rows.add(RowFactory.create(benchmark, "T" + t, mean(v), std(v), v.length));
       }
       double[] avg = Arrays.stream(seedSums).map(s -> s / TASKS).toArray();
-      rows.add(RowFactory.create("Avg", mean(avg), std(avg), avg.length));
+      rows.add(RowFactory.create(benchmark, "Avg", mean(avg), std(avg), avg.length));
       return rows;
     }
 
@@ -790,8 +807,8 @@ class NotebooksTest {
       ObjectNode config = root.putObject("h2");
       config.putArray("seeds").add(0).add(1).add(2);
       ObjectNode data = config.putObject("data");
-      data.put("source", "cifar10-binary");
-      data.put("uri", "data/cifar-10-batches-bin");
+      data.put("source", source);
+      data.put("uri", "data/" + source);
       data.put("tasks", TASKS);
       data.put("classes-per-task", 2);
       ObjectNode train = config.putObject("train");

@@ -12,8 +12,13 @@ import org.junit.jupiter.api.Test;
 
 class PaperTableTest {
 
+  private static Row row(String benchmark, String task, double mean, Double std, int n) {
+    return new GenericRowWithSchema(
+        new Object[] {benchmark, task, mean, std, n}, ResultSchemas.SUMMARY);
+  }
+
   private static Row row(String task, double mean, Double std, int n) {
-    return new GenericRowWithSchema(new Object[] {task, mean, std, n}, ResultSchemas.SUMMARY);
+    return row("Split CIFAR-10", task, mean, std, n);
   }
 
   @Test
@@ -28,6 +33,7 @@ class PaperTableTest {
     List<String> lines = text.lines().toList();
 
     assertEquals(4, lines.size(), text);
+    assertTrue(lines.get(0).startsWith("Split CIFAR-10, task-incremental accuracy"), text);
     assertTrue(lines.get(0).contains("over 10 seeds"), text);
     assertEquals(
         List.of("T1", "T2", "T3", "T4", "T5", "Avg"), List.of(lines.get(1).trim().split("\\s+")));
@@ -48,6 +54,23 @@ class PaperTableTest {
                 row("T1", 99.5, null, 1), row("T2", 97.25, null, 1), row("Avg", 98.375, null, 1)));
     assertTrue(text.contains("over 1 seed\n") || text.contains("over 1 seed\r\n"), text);
     assertTrue(text.contains("99.50 ± n/a") && text.contains("98.38 ± n/a"), text);
-    assertFalse(text.contains("paper"), text);
+    assertFalse(text.contains("98.82"), text);
+    assertTrue(text.contains("paper     no figures to compare with"), text);
+  }
+
+  @Test
+  void onlySplitCifar10HasThePapersRow() {
+    for (String benchmark : List.of("Split MNIST", "Split CIFAR-100", "Split synthetic")) {
+      List<Row> summary = new ArrayList<>();
+      for (int k = 1; k <= 5; k++) {
+        summary.add(row(benchmark, "T" + k, 99.0, 0.5, 2));
+      }
+      summary.add(row(benchmark, "Avg", 99.0, 0.1, 2));
+      String text = PaperTable.format(summary);
+      assertTrue(text.startsWith(benchmark + ", task-incremental accuracy"), text);
+      assertFalse(text.contains("98.82") || text.contains("97.30"), text);
+      assertTrue(
+          text.contains("no figures to compare with: the paper reports Split CIFAR-10"), text);
+    }
   }
 }

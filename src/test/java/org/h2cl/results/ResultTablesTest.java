@@ -66,6 +66,7 @@ class ResultTablesTest {
   private static RunInfo info(String runId, List<SeedFailure> failures) {
     return new RunInfo(
         runId,
+        "Split CIFAR-10",
         Instant.parse("2026-11-25T10:00:00Z"),
         Instant.parse("2026-11-25T11:00:00Z"),
         "{\"h2\":{}}",
@@ -152,6 +153,7 @@ class ResultTablesTest {
       seedMeans[s] = (ACC[s][0] + ACC[s][1] + ACC[s][2] + ACC[s][3] + ACC[s][4]) / 5;
     }
     assertSummaryRow(summary.get(5), seedMeans);
+    summary.forEach(r -> assertEquals("Split CIFAR-10", r.getAs("benchmark")));
     assertEquals(summary, returned);
 
     String text = PaperTable.format(summary);

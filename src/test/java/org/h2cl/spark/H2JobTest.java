@@ -246,7 +246,9 @@ class H2JobTest {
             "h2.seeds=[0]",
             "h2.data.synthetic.train-per-class=4",
             "h2.data.synthetic.test-per-class=2",
-            "h2.data.download-url=\"https://AKIAEXAMPLE:" + secret + "@example.org/c.tgz\"");
+            "h2.data.cifar10-binary.download-url=\"https://AKIAEXAMPLE:"
+                + secret
+                + "@example.org/c.tgz\"");
     StringWriter log = new StringWriter();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     WriterAppender appender =

