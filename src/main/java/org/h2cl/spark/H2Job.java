@@ -63,16 +63,18 @@ public final class H2Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(H2Job.class);
 
-  /** ND4J's registrator (for INDArrays, if any ever travel) and ours for the result records. */
-  static final String KRYO_REGISTRATORS =
-      "org.nd4j.kryo.Nd4jRegistrator," + H2KryoRegistrator.class.getName();
+  /**
+   * ND4J's registrator, for INDArrays if any ever travel. Seeds' results travel as JSON text ({@link
+   * SeedResultJson}), which needs no class of ours in the serializer's class loader.
+   */
+  static final String KRYO_REGISTRATORS = "org.nd4j.kryo.Nd4jRegistrator";
 
   private H2Job() {}
 
   /**
    * The Spark configuration of a run. What spark-submit set (as system properties) wins; otherwise
    * the master, app name and UI switch come from {@code settings}. In local mode the driver binds
-   * to 127.0.0.1. Kryo always, with ND4J's registrator and ours.
+   * to 127.0.0.1. Kryo always, with ND4J's registrator.
    */
   static SparkConf sparkConf(H2Settings settings) {
     SparkConf conf = new SparkConf();
@@ -340,7 +342,9 @@ public final class H2Job {
                 () -> {
                   jsc.setJobDescription("H2 seed " + seed);
                   try {
-                    SeedResult r = jsc.parallelize(List.of(seed), 1).map(task).collect().get(0);
+                    SeedResult r =
+                        SeedResultJson.read(
+                            jsc.parallelize(List.of(seed), 1).map(task).collect().get(0));
                     monitor.finished(seed);
                     return r;
                   } catch (Exception e) {

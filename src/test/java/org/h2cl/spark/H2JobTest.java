@@ -290,24 +290,6 @@ class H2JobTest {
   }
 
   @Test
-  void seedResultsCrossKryo() {
-    SerializerInstance kryo = SparkEnv.get().serializer().newInstance();
-    SeedResult r = SeedResults.of(3, 2, 99.0, 95.5, 97.25);
-
-    SeedResult back =
-        kryo.deserialize(
-            kryo.serialize(r, ClassTag$.MODULE$.apply(SeedResult.class)),
-            ClassTag$.MODULE$.apply(SeedResult.class));
-
-    assertEquals(r.seed(), back.seed());
-    assertEquals(r.accuracyMatrix(), back.accuracyMatrix());
-    assertEquals(r.tasks().get(2).accFinal(), back.tasks().get(2).accFinal());
-    assertEquals(
-        List.of(0.5, 0.5),
-        Arrays.stream(back.tasks().get(2).outcome().association()).boxed().toList());
-  }
-
-  @Test
   void aFailureIsDescribedInOneLine() {
     SparkException wrapped =
         new SparkException(
