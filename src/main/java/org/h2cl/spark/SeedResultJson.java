@@ -9,9 +9,9 @@ import org.h2cl.h2.SeedResult;
 /**
  * A seed's result as the text a Spark task returns to the driver. Spark ships a task's result with
  * its serializer, which on a cluster may be a Kryo whose class loader cannot see the job's classes
- * (Kryo 4's JavaSerializer uses the system class loader, where spark-submit's jar is not); a
- * String needs no class of ours to cross, and the driver rebuilds the record where its classes
- * are. Doubles are written in the shortest form that reads back to the same bits.
+ * (Kryo 4's JavaSerializer uses the system class loader, where spark-submit's jar is not); a String
+ * needs no class of ours to cross, and the driver rebuilds the record where its classes are.
+ * Doubles are written in the shortest form that reads back to the same bits.
  */
 final class SeedResultJson {
 

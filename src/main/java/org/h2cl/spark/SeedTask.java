@@ -1,11 +1,14 @@
 package org.h2cl.spark;
 
 import java.util.Optional;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.resource.ResourceInformation;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
+import org.h2cl.h2.Placement;
+import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TrainingListener;
 import org.h2cl.progress.ProgressFiles;
 import org.h2cl.progress.ProgressLog;
@@ -60,6 +63,16 @@ final class SeedTask implements Function<Integer, String> {
     Nd4j.factory().blas().setMaxThreads(threads);
   }
 
+  /** This executor, its host, the GPU Spark gave the task, and how many attempts it took. */
+  private static Placement placement(TaskContext ctx, String[] gpus) {
+    SparkEnv env = SparkEnv.get();
+    return new Placement(
+        env.executorId(),
+        env.blockManager().blockManagerId().host(),
+        gpus == null ? "" : String.join(",", gpus),
+        ctx.attemptNumber() + 1);
+  }
+
   @Override
   public String call(Integer seed) {
     TaskContext ctx = TaskContext.get();
@@ -98,11 +111,12 @@ final class SeedTask implements Function<Integer, String> {
             new ProgressLog(),
             new ProgressRecorder(
                 progress.runId(), ctx.attemptNumber(), WorkPlan.of(settings), progress::write));
-    return SeedResultJson.write(
+    SeedResult result =
         trainer.run(
             settings,
             seed,
             checkpoints,
-            new FaultInjectingListener(observers, options, ctx.attemptNumber())));
+            new FaultInjectingListener(observers, options, ctx.attemptNumber()));
+    return SeedResultJson.write(result.withPlacement(placement(ctx, gpus)));
   }
 }

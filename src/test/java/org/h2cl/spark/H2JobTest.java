@@ -23,7 +23,6 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkException;
-import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,13 +36,11 @@ import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.ResultsException;
 import org.h2cl.storage.OwnedFolder;
-import org.h2cl.testing.SeedResults;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.reflect.ClassTag$;
 
 /** The driver's plumbing, with a trainer that takes milliseconds; {@code local[2]}. */
 class H2JobTest {

@@ -39,24 +39,28 @@ class SeedResultJsonTest {
             r.kernels(),
             r.resumedFromTask(),
             r.startMillis(),
-            r.endMillis());
+            r.endMillis(),
+            r.placement());
 
     SeedResult back = SeedResultJson.read(SeedResultJson.write(withOdd));
 
     assertEquals(SeedResultJson.write(withOdd), SeedResultJson.write(back));
     TaskOutcome b = back.tasks().get(2).outcome();
-    assertEquals(Double.doubleToRawLongBits(0.1 + 0.2), Double.doubleToRawLongBits(b.accAfterTask()));
+    assertEquals(
+        Double.doubleToRawLongBits(0.1 + 0.2), Double.doubleToRawLongBits(b.accAfterTask()));
     assertEquals(Math.nextUp(0.25), b.ownedFraction());
     assertEquals(Double.MIN_VALUE, b.reusedFraction());
     assertArrayEquals(new double[] {1.0 / 3, 2.0 / 3}, b.association());
     assertEquals(Double.NaN, b.associationLogits()[0]);
-    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(b.associationLogits()[1]));
+    assertEquals(
+        Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(b.associationLogits()[1]));
     assertEquals(Math.PI, back.tasks().get(2).accFinal());
     assertEquals(3, back.tasks().get(2).task());
     assertEquals(r.accuracyMatrix(), back.accuracyMatrix());
     assertEquals(new AccuracyCell(3, 1, 99.0), back.accuracyMatrix().get(2));
     assertEquals(r.kernels(), back.kernels());
     assertEquals(r.startMillis(), back.startMillis());
+    assertEquals(r.placement(), back.placement());
   }
 
   @Test
