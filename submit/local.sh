@@ -72,10 +72,10 @@ jar="$(job_jar || true)"
 if [[ -z "$jar" || ! -f "$target/classpath.txt" ]] ||
   [[ -n "$(find "$root/src" "$root/pom.xml" -newer "$jar" -print -quit)" ]]; then
   echo "Building (mvn package) ..." >&2
-  # The class path of the compile scope (with Spark, without the tests' jars); no cluster jar.
+  # package also writes target/classpath.txt: the compile scope (Spark included, no test jars);
+  # local mode needs no cluster jar.
   # shellcheck disable=SC2086 # MAVEN_ARGS is a list of arguments
-  if ! mvn -q -f "$root/pom.xml" ${MAVEN_ARGS:-} -DskipTests -Dcluster-jar.skip=true package \
-    dependency:build-classpath -Dmdep.outputFile="$target/classpath.txt" -DincludeScope=compile >&2; then
+  if ! mvn -q -f "$root/pom.xml" ${MAVEN_ARGS:-} -DskipTests -Dcluster-jar.skip=true package >&2; then
     echo "error: the build failed (see Maven's messages above); 'mvn -B package' shows it in full" >&2
     exit 2
   fi

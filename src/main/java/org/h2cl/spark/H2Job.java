@@ -31,6 +31,7 @@ import org.h2cl.config.Redaction;
 import org.h2cl.config.SettingsException;
 import org.h2cl.data.DataException;
 import org.h2cl.data.TaskDataLoader;
+import org.h2cl.h2.Placement;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.model.Kernels;
@@ -355,6 +356,15 @@ public final class H2Job {
                         SeedResultJson.read(
                             jsc.parallelize(List.of(seed), 1).map(task).collect().get(0));
                     monitor.finished(seed);
+                    Placement p = r.placement();
+                    LOG.info(
+                        "seed {} ran on executor {} ({}), GPU {}, attempt {}, kernels {}",
+                        seed,
+                        p.executorId(),
+                        p.host(),
+                        p.gpuAddress().isEmpty() ? "none" : p.gpuAddress(),
+                        p.attempts(),
+                        r.kernels());
                     return r;
                   } catch (Exception e) {
                     // Spark's own SparkException is checked, though collect() declares nothing.

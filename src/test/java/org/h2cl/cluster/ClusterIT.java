@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
@@ -47,14 +46,7 @@ class ClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    try (Stream<Path> built = Files.list(Path.of("target"))) {
-      jar =
-          built
-              .filter(p -> p.getFileName().toString().matches("h2-spark-.*-cluster-cpu\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException("no cluster-cpu jar in target/"))
-              .toAbsolutePath();
-    }
+    jar = StandaloneCluster.cpuJar();
     cluster = new StandaloneCluster(Files.createDirectories(dir.resolve("cluster")), 2, 2);
   }
 
@@ -87,19 +79,9 @@ class ClusterIT {
   static Process submit(
       Path log, Map<String, String> env, List<String> sparkArgs, List<String> jobArgs)
       throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", "submit/cluster.sh"));
-    command.addAll(List.of("--master", cluster.masterUrl, "--executor-cores", "1"));
-    command.addAll(List.of("--executor-memory", "1g", "--driver-memory", "1g"));
-    command.addAll(sparkArgs);
-    command.add("--");
-    command.addAll(jobArgs);
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(cluster.environment());
-    pb.environment().put("H2_JAR", jar.toString());
-    pb.environment().put("GPUS_PER_EXECUTOR", "1");
-    pb.environment().putAll(env);
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    return pb.start();
+    Map<String, String> all = new java.util.HashMap<>(Map.of("GPUS_PER_EXECUTOR", "1"));
+    all.putAll(env);
+    return cluster.submit(jar, log, all, sparkArgs, jobArgs);
   }
 
   static String finish(Process p, Path log, int seconds) throws Exception {

@@ -103,6 +103,39 @@ final class StandaloneCluster implements AutoCloseable {
         sparkHome.resolve("conf").toString());
   }
 
+  /**
+   * Starts submit/cluster.sh on this cluster: {@code jar} with one core per executor and {@code
+   * sparkArgs} before "--", {@code jobArgs} after it; its output goes to {@code log}.
+   */
+  Process submit(
+      Path jar, Path log, Map<String, String> env, List<String> sparkArgs, List<String> jobArgs)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of("bash", "submit/cluster.sh"));
+    command.addAll(List.of("--master", masterUrl, "--executor-cores", "1"));
+    command.addAll(List.of("--executor-memory", "1g", "--driver-memory", "1g"));
+    command.addAll(sparkArgs);
+    command.add("--");
+    command.addAll(jobArgs);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(environment());
+    pb.environment().put("H2_JAR", jar.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    return pb.start();
+  }
+
+  /** The cluster jar for the CPU that the build left in target/. */
+  static Path cpuJar() throws IOException {
+    try (var built = Files.list(Path.of("target"))) {
+      return built
+          .filter(p -> p.getFileName().toString().matches("h2-spark-.*-cluster-cpu\\.jar"))
+          .findFirst()
+          .orElseThrow(
+              () -> new IllegalStateException("no cluster-cpu jar in target/: mvn package"))
+          .toAbsolutePath();
+    }
+  }
+
   private void start(Path log, Map<String, String> env, String mainClass, String... args)
       throws IOException {
     List<String> command =
