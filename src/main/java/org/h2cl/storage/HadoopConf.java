@@ -1,9 +1,9 @@
 package org.h2cl.storage;
 
+import java.io.Externalizable;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -11,13 +11,18 @@ import org.apache.hadoop.conf.Configuration;
  * Configuration()} knows only the *-site.xml files of its own node: the {@code spark.hadoop.*}
  * settings a user gives spark-submit (a name node's address, credentials, an HA nameservice) live
  * in the driver's {@code SparkContext.hadoopConfiguration()} alone. This carries every entry of it,
- * in Hadoop's own wire format.
+ * in Hadoop's own wire format (key-value strings, no Java objects).
  */
-public final class HadoopConf implements Serializable {
+public final class HadoopConf implements Externalizable {
 
   private static final long serialVersionUID = 1L;
 
-  private transient Configuration conf;
+  private Configuration conf;
+
+  /** For deserialization only. */
+  public HadoopConf() {
+    this(new Configuration(false));
+  }
 
   private HadoopConf(Configuration conf) {
     this.conf = conf;
@@ -38,13 +43,13 @@ public final class HadoopConf implements Serializable {
     return conf;
   }
 
-  private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
+  @Override
+  public void writeExternal(ObjectOutput out) throws IOException {
     conf.write(out);
   }
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
+  @Override
+  public void readExternal(ObjectInput in) throws IOException {
     // Without the node's defaults: exactly the driver's entries (its defaults included).
     conf = new Configuration(false);
     conf.readFields(in);
