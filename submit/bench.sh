@@ -7,7 +7,8 @@
 #
 # NAME: train_step (--width --batch --steps --warmup --repeats), fisher (--width --samples),
 #   data (--batch --images --epochs), end_to_end (--what seed|epoch, --conf), memory,
-#   spark_scaling (--conf), profile (--width --batch: oneDNN's time per kind of primitive in one
+#   spark_scaling (--conf), cluster_scaling [CONF] (a standalone cluster of two one-core workers,
+#   separate JVMs: one seed against two), profile (--width --batch: oneDNN's time per kind of primitive in one
 #   training step), layer_profile (--width --batch --layer: libnd4j's per-op times), peak (--size:
 #   the machine's float32 matrix-multiply rate), dispatch (libnd4j's host time per op and ops per
 #   step, for the GPU estimate). The training benchmarks take --kernels auto|onednn|libnd4j and
@@ -25,7 +26,7 @@ if [[ ! -f "$stamp" || ! -f target/classpath.txt ]] ||
   [[ -n "$(find src/main pom.xml -newer "$stamp" -print -quit)" ]]; then
   mvn -B -q -o compile >&2
   mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-    -Dmdep.includeScope=compile >&2
+    -DincludeScope=compile >&2
 fi
 ADD_OPENS="$(sed -n 's:.*<jvm.addOpens>\(.*\)</jvm.addOpens>.*:\1:p' pom.xml)"
 
@@ -78,9 +79,21 @@ print(json.dumps({"bench": "spark_scaling", "conf": conf,
 PY
 }
 
+# Cluster scaling: submit/cluster.sh on a standalone master and two workers of one core each (all on
+# 127.0.0.1, each its own JVM; test code org.h2cl.cluster.ClusterScaling), one seed against two.
+cluster_scaling() {
+  mvn -B -q -o -DskipTests package >&2
+  mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+    -DincludeScope=test >&2
+  # shellcheck disable=SC2086  # ADD_OPENS is an option list
+  java $ADD_OPENS -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    org.h2cl.cluster.ClusterScaling "$@"
+}
+
 run() {
   case "$1" in
     spark_scaling) shift; spark_scaling "$@" ;;
+    cluster_scaling) shift; cluster_scaling "$@" ;;
     profile) bench "$@" | /usr/bin/python3 src/bench/python/onednn_profile.py ;;
     *) bench "$@" ;;
   esac

@@ -195,7 +195,7 @@ public final class Main {
     StringBuilder s = new StringBuilder();
     s.append(
         """
-Usage: submit/local.sh [--conf FILE] [h2.key=value ...]
+Usage: submit/local.sh [--conf FILE] [h2.key=value ...] [spark.key=value ...]
        submit/cluster.sh --master URL [--num-executors N] -- [--conf FILE] [h2.key=value ...]
 
 Trains H2 (Jin & Kim, ECCV 2022) on Split CIFAR-10: one Spark task per seed, five tasks each,
@@ -204,8 +204,10 @@ checkpointed after every task; writes Parquet tables and prints the paper's tabl
 Options:
   --conf FILE     settings overriding the defaults (HOCON); submit/local.sh uses
                   conf/quickstart.conf when none is given
-  h2.key=value    one setting, e.g. h2.train.epochs=10 h2.seeds=[0,1] h2.output.uri=out/x;
-                  later ones win; -Dh2.key=value JVM properties beat all of them
+  h2.key=value    one setting, e.g. h2.train.epochs=10 'h2.seeds=[0,1]' h2.output.uri=out/x
+                  (quote values with [ ]: the shell expands them); later ones win;
+                  -Dh2.key=value JVM properties beat all of them
+  spark.key=value one Spark setting, e.g. spark.eventLog.enabled=true (not in a conf file)
   --verbose       Spark's own INFO logging, and in local mode every epoch's log line too
   --help          this text
 

@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.storage.HadoopConf;
 import org.h2cl.storage.OwnedFolder;
 
 /**
@@ -21,9 +21,9 @@ import org.h2cl.storage.OwnedFolder;
  * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system. Every bundle saved carries the run's
  * {@link Fingerprint}, its seed and its task, and {@link #load} refuses one whose values differ.
  *
- * <p>Serializable so that it can travel to executors: it holds only the folder URI and the
- * fingerprint, and opens the file system lazily (with a default Hadoop {@link Configuration}) where
- * it is used.
+ * <p>Serializable so that it can travel to executors: it holds the folder URI, the fingerprint and
+ * the driver's Hadoop configuration ({@link HadoopConf}, with the user's {@code spark.hadoop.*}
+ * settings), and opens the file system lazily where it is used.
  */
 public final class CheckpointStore implements Serializable {
 
@@ -44,6 +44,7 @@ public final class CheckpointStore implements Serializable {
   private final String uri;
   private final String fingerprint;
   private final String settings;
+  private final HadoopConf hadoop;
   private transient FileSystem fs;
 
   /**
@@ -61,12 +62,29 @@ public final class CheckpointStore implements Serializable {
    *     stored in every checkpoint so that a refused one can say which settings differ
    */
   public CheckpointStore(String uri, String fingerprint, String settings) {
+    this(uri, fingerprint, settings, HadoopConf.defaults());
+  }
+
+  /**
+   * @param hadoop the configuration its file system is opened with, on the driver and on every
+   *     executor: the driver's, so that {@code spark.hadoop.*} settings reach the executors
+   */
+  public CheckpointStore(String uri, String fingerprint, String settings, HadoopConf hadoop) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("checkpoint uri must not be empty");
     }
     this.uri = uri;
     this.fingerprint = fingerprint;
     this.settings = settings;
+    this.hadoop = hadoop;
+  }
+
+  /**
+   * The Hadoop configuration of the run, the driver's: what executors open the data and progress
+   * folders with as well.
+   */
+  public HadoopConf hadoop() {
+    return hadoop;
   }
 
   public String uri() {
@@ -340,7 +358,7 @@ public final class CheckpointStore implements Serializable {
   private FileSystem fs() {
     if (fs == null) {
       try {
-        fs = new Path(uri).getFileSystem(new Configuration());
+        fs = new Path(uri).getFileSystem(hadoop.get());
       } catch (IOException | IllegalArgumentException e) {
         // An unknown name node host arrives as an IllegalArgumentException.
         throw new CheckpointException(

@@ -1,7 +1,10 @@
 package org.h2cl.config;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.h2cl.model.ConvAlgorithm;
 import org.h2cl.model.Kernels;
 
@@ -31,6 +34,29 @@ public record H2Settings(
 
   public H2Settings {
     seeds = List.copyOf(seeds);
+  }
+
+  /**
+   * These settings with the data, output and checkpoint folders at the given URIs: the driver
+   * qualifies them (scheme, authority, absolute path) before the executors, which run in other
+   * folders and on other hosts, see them.
+   */
+  public H2Settings withLocations(String dataUri, String outputUri, String checkpointUri) {
+    return new H2Settings(
+        seeds,
+        data.withUri(dataUri),
+        model,
+        train,
+        retrain,
+        association,
+        reinitStd,
+        reuse,
+        prune,
+        compute,
+        new OutputSettings(outputUri, output.overwrite()),
+        new CheckpointSettings(checkpointUri),
+        spark,
+        rendered);
   }
 
   /**
@@ -92,6 +118,23 @@ public record H2Settings(
     public DataSettings {
       downloadMd5 = List.copyOf(downloadMd5);
     }
+
+    /** The same data at {@code newUri}. */
+    public DataSettings withUri(String newUri) {
+      return new DataSettings(
+          source,
+          newUri,
+          download,
+          downloadUrl,
+          downloadMd5,
+          augment,
+          tasks,
+          classesPerTask,
+          trainPerClass,
+          testPerClass,
+          syntheticTrainPerClass,
+          syntheticTestPerClass);
+    }
   }
 
   /** {@code h2.model}. */
@@ -140,6 +183,17 @@ public record H2Settings(
   /** {@code h2.checkpoint}; uri already resolved (never empty). */
   public record CheckpointSettings(String uri) implements Serializable {}
 
-  /** {@code h2.spark}. */
-  public record SparkSettings(String master, String appName, boolean ui) implements Serializable {}
+  /**
+   * {@code h2.spark}, and the {@code spark.key=value} arguments of the command line.
+   *
+   * @param conf Spark settings given as arguments, set on the job's SparkConf (they win over
+   *     spark-submit's and the defaults)
+   */
+  public record SparkSettings(String master, String appName, boolean ui, Map<String, String> conf)
+      implements Serializable {
+
+    public SparkSettings {
+      conf = Collections.unmodifiableMap(new TreeMap<>(conf));
+    }
+  }
 }

@@ -33,6 +33,23 @@ public final class Redaction {
   }
 
   /**
+   * {@code conf} for a log line: values of secret-looking keys (spark.hadoop.fs.s3a.secret.key)
+   * replaced by {@code ***}, URIs without their user-info.
+   */
+  public static Map<String, String> values(Map<String, String> conf) {
+    Map<String, String> copy = new java.util.TreeMap<>();
+    conf.forEach(
+        (key, value) -> {
+          String lower = key.toLowerCase(Locale.ROOT);
+          boolean secret =
+              SECRET_WORDS.stream()
+                  .anyMatch(w -> lower.contains(w) || lower.contains(w.replace('-', '.')));
+          copy.put(key, secret ? "***" : uris(value));
+        });
+    return copy;
+  }
+
+  /**
    * {@code {"root": block}} as compact JSON with secrets redacted; fed back as a conf file it loads
    * the same settings.
    */

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -79,7 +81,10 @@ public final class SettingsLoader {
     }
     Config file = confFile.map(f -> parseFile(f, problems)).orElse(ConfigFactory.empty());
     KnownKeys.checkOutsideRoot(file.root(), reference.getObject(ROOT), ROOT, problems);
-    Config arguments = parseArguments(overrides, problems);
+    Map<String, String> sparkConf = sparkArguments(overrides, problems);
+    Config arguments =
+        parseArguments(
+            overrides.stream().filter(a -> !a.startsWith(SPARK_PREFIX)).toList(), problems);
     Config properties = parseSystemProperties(systemProperties, problems);
 
     Config merged;
@@ -102,7 +107,7 @@ public final class SettingsLoader {
     Set<String> brokenSections =
         KnownKeys.check(merged.getObject(ROOT), reference.getObject(ROOT), ROOT, problems);
     ConfigReader r = new ConfigReader(merged, problems, brokenSections);
-    return build(r, merged);
+    return build(r, merged, sparkConf);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -120,6 +125,30 @@ public final class SettingsLoader {
     return ConfigFactory.empty();
   }
 
+  private static final String SPARK_PREFIX = "spark.";
+
+  /**
+   * The {@code spark.key=value} arguments, taken literally (no HOCON): Spark reads its own values.
+   */
+  private static Map<String, String> sparkArguments(List<String> overrides, List<String> problems) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (String argument : overrides) {
+      if (!argument.startsWith(SPARK_PREFIX)) {
+        continue;
+      }
+      int eq = argument.indexOf('=');
+      if (eq <= SPARK_PREFIX.length()) {
+        problems.add(
+            "argument \""
+                + argument
+                + "\": expected spark.key=value (e.g. spark.eventLog.enabled=true)");
+        continue;
+      }
+      conf.put(argument.substring(0, eq).trim(), argument.substring(eq + 1));
+    }
+    return conf;
+  }
+
   private static Config parseArguments(List<String> overrides, List<String> problems) {
     Config result = ConfigFactory.empty();
     for (String argument : overrides) {
@@ -129,8 +158,8 @@ public final class SettingsLoader {
         problems.add(
             "argument \""
                 + argument
-                + "\": expected key=value with a key under h2"
-                + " (e.g. h2.train.epochs=10)");
+                + "\": expected key=value with a key under h2 (e.g. h2.train.epochs=10),"
+                + " or a Spark setting spark.key=value");
         continue;
       }
       Config one = single(key, argument.substring(eq + 1), "argument " + argument, problems);
@@ -182,7 +211,7 @@ public final class SettingsLoader {
   // Building
 
   /** Reads every key into the records; throws with every problem of the file, args and values. */
-  private static H2Settings build(ConfigReader r, Config merged) {
+  private static H2Settings build(ConfigReader r, Config merged, Map<String, String> sparkConf) {
     List<Integer> seeds = r.seeds("h2.seeds");
 
     DataSettings data = data(r);
@@ -282,7 +311,10 @@ public final class SettingsLoader {
 
     SparkSettings spark =
         new SparkSettings(
-            r.nonEmpty("h2.spark.master"), r.nonEmpty("h2.spark.app-name"), r.bool("h2.spark.ui"));
+            r.nonEmpty("h2.spark.master"),
+            r.nonEmpty("h2.spark.app-name"),
+            r.bool("h2.spark.ui"),
+            sparkConf);
 
     // Everything read: render only a valid config.
     if (!r.problems().isEmpty()) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param threads ND4J threads used
  * @param kernels what computed the network, e.g. "onednn 2.5.2 avx512_core winograd" or "libnd4j"
  * @param resumedFromTask the last task restored from a checkpoint (0 = started fresh)
+ * @param placement where Spark ran it; {@link Placement#NONE} until the Spark task sets it
  */
 public record SeedResult(
     int seed,
@@ -22,5 +23,23 @@ public record SeedResult(
     String kernels,
     int resumedFromTask,
     long startMillis,
-    long endMillis)
-    implements Serializable {}
+    long endMillis,
+    Placement placement)
+    implements Serializable {
+
+  /** This result, placed where Spark ran it. */
+  public SeedResult withPlacement(Placement where) {
+    return new SeedResult(
+        seed,
+        tasks,
+        accuracyMatrix,
+        backend,
+        device,
+        threads,
+        kernels,
+        resumedFromTask,
+        startMillis,
+        endMillis,
+        where);
+  }
+}

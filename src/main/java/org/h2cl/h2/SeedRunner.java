@@ -2,7 +2,6 @@ package org.h2cl.h2;
 
 import java.util.List;
 import java.util.OptionalInt;
-import org.apache.hadoop.conf.Configuration;
 import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointException;
 import org.h2cl.checkpoint.CheckpointStore;
@@ -25,8 +24,9 @@ public final class SeedRunner {
   public static SeedResult run(
       H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
     long start = System.currentTimeMillis();
-    // Read once per JVM and shared by the seeds that run in it.
-    List<TaskData> tasks = TaskDataLoader.load(settings.data(), new Configuration());
+    // Read once per JVM and shared by the seeds that run in it; opened with the driver's Hadoop
+    // configuration, which the checkpoints carry.
+    List<TaskData> tasks = TaskDataLoader.load(settings.data(), checkpoints.hadoop().get());
     H2Trainer trainer = new H2Trainer(settings, tasks, seed, listener);
     OptionalInt last = checkpoints.latestTask(seed);
     int resumed = 0;
@@ -68,7 +68,8 @@ public final class SeedRunner {
             trainer.kernels(),
             resumed,
             start,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            Placement.NONE);
     listener.seedEnded(result);
     return result;
   }

@@ -11,9 +11,10 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.h2cl.checkpoint.CheckpointStore;
+import org.h2cl.storage.HadoopConf;
 
 /**
  * The progress records of one run: {@code <folder>/seed=<s>.json}, one small JSON text file per
@@ -22,8 +23,8 @@ import org.apache.hadoop.fs.Path;
  * and the driver read (resuming depends on it), so the records reach the driver in local mode and
  * on a cluster alike.
  *
- * <p>Serializable so that it can travel to executors: it holds only the folder URI and the run id,
- * and opens the file system lazily (with a default Hadoop {@link Configuration}) where it is used.
+ * <p>Serializable so that it can travel to executors: it holds the folder URI, the run id and the
+ * driver's Hadoop configuration, and opens the file system lazily where it is used.
  */
 public final class ProgressFiles implements Serializable {
 
@@ -40,20 +41,27 @@ public final class ProgressFiles implements Serializable {
 
   private final String uri;
   private final String runId;
+  private final HadoopConf hadoop;
   private transient FileSystem fs;
 
   /**
    * @param uri the folder of the records (need not exist)
    * @param runId the run whose records these are
+   * @param hadoop the configuration its file system is opened with
    */
-  public ProgressFiles(String uri, String runId) {
+  public ProgressFiles(String uri, String runId, HadoopConf hadoop) {
     this.uri = uri;
     this.runId = runId;
+    this.hadoop = hadoop;
   }
 
-  /** The records of run {@code runId} in {@value #FOLDER} under {@code checkpointUri}. */
-  public static ProgressFiles under(String checkpointUri, String runId) {
-    return new ProgressFiles(new Path(checkpointUri, FOLDER).toString(), runId);
+  /**
+   * The records of run {@code runId} in {@value #FOLDER} under the folder of {@code checkpoints},
+   * opened with its Hadoop configuration.
+   */
+  public static ProgressFiles under(CheckpointStore checkpoints, String runId) {
+    return new ProgressFiles(
+        new Path(checkpoints.uri(), FOLDER).toString(), runId, checkpoints.hadoop());
   }
 
   public String uri() {
@@ -139,7 +147,7 @@ public final class ProgressFiles implements Serializable {
 
   private FileSystem fs() throws IOException {
     if (fs == null) {
-      fs = new Path(uri).getFileSystem(new Configuration());
+      fs = new Path(uri).getFileSystem(hadoop.get());
     }
     return fs;
   }

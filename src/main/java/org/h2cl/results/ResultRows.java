@@ -69,7 +69,11 @@ public final class ResultRows {
               r.kernels(),
               r.resumedFromTask(),
               new Timestamp(r.startMillis()),
-              new Timestamp(r.endMillis())));
+              new Timestamp(r.endMillis()),
+              r.placement().executorId(),
+              r.placement().host(),
+              r.placement().gpuAddress(),
+              r.placement().attempts()));
     }
     List<Row> failures =
         info.failures().stream()
@@ -90,6 +94,7 @@ public final class ResultRows {
         v.javaVersion(),
         v.scalaVersion(),
         info.master(),
+        info.sparkAppId(),
         info.outputUri(),
         info.checkpointUri(),
         seeds,

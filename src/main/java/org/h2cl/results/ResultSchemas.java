@@ -64,7 +64,11 @@ public final class ResultSchemas {
           field("kernels", StringType),
           field("resumed_from_task", IntegerType),
           field("started_at", TimestampType),
-          field("ended_at", TimestampType));
+          field("ended_at", TimestampType),
+          field("executor_id", StringType),
+          field("host", StringType),
+          field("gpu_address", StringType),
+          field("attempts", IntegerType));
 
   /** A seed that failed for good, an element of {@code run.failed_seeds}. */
   public static final StructType SEED_FAILURE =
@@ -85,6 +89,7 @@ public final class ResultSchemas {
           field("java_version", StringType),
           field("scala_version", StringType),
           field("master", StringType),
+          field("spark_app_id", StringType),
           field("output_uri", StringType),
           field("checkpoint_uri", StringType),
           field("seeds", DataTypes.createArrayType(SEED_INFO)),

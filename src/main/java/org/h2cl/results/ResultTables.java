@@ -94,7 +94,10 @@ public final class ResultTables {
    * single seed is undefined and stays null (Spark's {@code stddev_samp}). Ordered T1..Tn, Avg;
    * every row names the benchmark.
    */
-  public static Dataset<Row> summarize(Dataset<Row> taskResults, String benchmark) {
+  public static Dataset<Row> summarize(Dataset<Row> rows, String benchmark) {
+    // One partition, in seed order: floating-point sums then add up in the same order whatever
+    // the cluster's parallelism, so a cluster's summary equals a local run's bit for bit.
+    Dataset<Row> taskResults = rows.coalesce(1);
     Column[] byTask = stats(col("acc_final"));
     Dataset<Row> perTask =
         taskResults

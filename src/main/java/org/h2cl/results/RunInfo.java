@@ -10,6 +10,7 @@ import java.util.List;
  *     summary table and the printed table name it
  * @param configJson the resolved settings ({@code H2Settings.rendered()})
  * @param master the Spark master the run used
+ * @param sparkAppId Spark's id of the application: the event log's name, the history server's key
  * @param failures seeds that failed for good; a run with failures is not complete
  */
 public record RunInfo(
@@ -21,6 +22,7 @@ public record RunInfo(
     String fingerprint,
     Versions versions,
     String master,
+    String sparkAppId,
     String outputUri,
     String checkpointUri,
     List<SeedFailure> failures) {

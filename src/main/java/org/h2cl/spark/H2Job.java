@@ -31,6 +31,7 @@ import org.h2cl.config.Redaction;
 import org.h2cl.config.SettingsException;
 import org.h2cl.data.DataException;
 import org.h2cl.data.TaskDataLoader;
+import org.h2cl.h2.Placement;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.SeedRunner;
 import org.h2cl.model.Kernels;
@@ -45,6 +46,7 @@ import org.h2cl.results.ResultsGuide;
 import org.h2cl.results.RunInfo;
 import org.h2cl.results.SeedFailure;
 import org.h2cl.results.Versions;
+import org.h2cl.storage.HadoopConf;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,16 +65,18 @@ public final class H2Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(H2Job.class);
 
-  /** ND4J's registrator (for INDArrays, if any ever travel) and ours for the result records. */
-  static final String KRYO_REGISTRATORS =
-      "org.nd4j.kryo.Nd4jRegistrator," + H2KryoRegistrator.class.getName();
+  /**
+   * ND4J's registrator, for INDArrays if any ever travel. Seeds' results travel as JSON text
+   * ({@link SeedResultJson}), which needs no class of ours in the serializer's class loader.
+   */
+  static final String KRYO_REGISTRATORS = "org.nd4j.kryo.Nd4jRegistrator";
 
   private H2Job() {}
 
   /**
    * The Spark configuration of a run. What spark-submit set (as system properties) wins; otherwise
    * the master, app name and UI switch come from {@code settings}. In local mode the driver binds
-   * to 127.0.0.1. Kryo always, with ND4J's registrator and ours.
+   * to 127.0.0.1. Kryo always, with ND4J's registrator.
    */
   static SparkConf sparkConf(H2Settings settings) {
     SparkConf conf = new SparkConf();
@@ -86,6 +90,8 @@ public final class H2Job {
     conf.setIfMissing("spark.ui.enabled", Boolean.toString(settings.spark().ui()));
     // The only shuffles are the summary's aggregations over a few dozen rows.
     conf.setIfMissing("spark.sql.shuffle.partitions", "2");
+    // The user's spark.key=value arguments, after every default above and over spark-submit's.
+    settings.spark().conf().forEach(conf::set);
     conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.set("spark.kryo.registrator", KRYO_REGISTRATORS);
     return conf;
@@ -142,15 +148,20 @@ public final class H2Job {
     Instant started = Instant.now();
     String runId = runId(started);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    settings = located(settings, hadoop);
     OutputFolder out = new OutputFolder(settings.output().uri(), hadoop);
     String fingerprint = Fingerprint.of(settings, Versions.code());
     CheckpointStore checkpoints =
         new CheckpointStore(
-            qualified(settings.checkpoint().uri(), hadoop),
+            settings.checkpoint().uri(),
             fingerprint,
-            Fingerprint.canonical(settings, Versions.code()));
+            Fingerprint.canonical(settings, Versions.code()),
+            HadoopConf.of(hadoop));
     RunFolders folders = new RunFolders(settings, out, checkpoints, hadoop);
     LOG.info("settings (secrets redacted): {}", settings.rendered());
+    if (!settings.spark().conf().isEmpty()) {
+      LOG.info("spark settings of the command line: {}", Redaction.values(settings.spark().conf()));
+    }
     // Every check comes before the first write: a bad input leaves the output as it was.
     folders.check();
     checkOutput(out, checkpoints, settings.output().overwrite());
@@ -183,7 +194,7 @@ public final class H2Job {
         settings.seeds(),
         spark.sparkContext().master(),
         Redaction.uris(out.uri()));
-    ProgressFiles progress = ProgressFiles.under(checkpoints.uri(), runId);
+    ProgressFiles progress = ProgressFiles.under(checkpoints, runId);
     // What an interrupted earlier run left (the driver ignores it: another run id).
     deleteQuietly(progress);
     SeedTask task = new SeedTask(settings, checkpoints, progress, options, trainer);
@@ -215,6 +226,7 @@ public final class H2Job {
             fingerprint,
             Versions.current(spark.version()),
             spark.sparkContext().master(),
+            spark.sparkContext().applicationId(),
             Redaction.uris(out.uri()),
             Redaction.uris(checkpoints.uri()),
             failures);
@@ -340,8 +352,19 @@ public final class H2Job {
                 () -> {
                   jsc.setJobDescription("H2 seed " + seed);
                   try {
-                    SeedResult r = jsc.parallelize(List.of(seed), 1).map(task).collect().get(0);
+                    SeedResult r =
+                        SeedResultJson.read(
+                            jsc.parallelize(List.of(seed), 1).map(task).collect().get(0));
                     monitor.finished(seed);
+                    Placement p = r.placement();
+                    LOG.info(
+                        "seed {} ran on executor {} ({}), GPU {}, attempt {}, kernels {}",
+                        seed,
+                        p.executorId(),
+                        p.host(),
+                        p.gpuAddress().isEmpty() ? "none" : p.gpuAddress(),
+                        p.attempts(),
+                        r.kernels());
                     return r;
                   } catch (Exception e) {
                     // Spark's own SparkException is checked, though collect() declares nothing.
@@ -447,6 +470,31 @@ public final class H2Job {
       progress.deleteAll();
     } catch (RuntimeException e) {
       LOG.warn("could not delete the progress records in {}: {}", progress.uri(), e.toString());
+    }
+  }
+
+  /**
+   * {@code settings} with its folders qualified where the driver runs: a relative path means the
+   * folder the user ran the job in, and a path without a scheme the default file system of the
+   * driver's Hadoop configuration (where spark.hadoop.fs.defaultFS may point), not what an
+   * executor's working folder or node would make of them.
+   */
+  static H2Settings located(H2Settings settings, Configuration hadoop) {
+    return settings.withLocations(
+        qualifiedIfOpens(settings.data().uri(), hadoop),
+        qualified(settings.output().uri(), hadoop),
+        qualified(settings.checkpoint().uri(), hadoop));
+  }
+
+  /**
+   * The data's URI qualified, or as given when its file system cannot be opened: the data's own
+   * checks then say what is wrong with it, naming its key.
+   */
+  private static String qualifiedIfOpens(String uri, Configuration hadoop) {
+    try {
+      return qualified(uri, hadoop);
+    } catch (ResultsException e) {
+      return uri;
     }
   }
 

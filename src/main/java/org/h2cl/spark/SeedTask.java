@@ -1,11 +1,13 @@
 package org.h2cl.spark;
 
 import java.util.Optional;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.resource.ResourceInformation;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
+import org.h2cl.h2.Placement;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TrainingListener;
 import org.h2cl.progress.ProgressFiles;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one seed inside a Spark task: sets ND4J's threads, binds the GPU Spark assigned, and runs
  * the {@link SeedTrainer}, which resumes from the seed's latest checkpoint when a retried attempt
- * finds one. Its progress goes to the executor's log and, as records, to the driver.
+ * finds one. Its progress goes to the executor's log and, as records, to the driver; its result, as
+ * JSON ({@link SeedResultJson}).
  */
-final class SeedTask implements Function<Integer, SeedResult> {
+final class SeedTask implements Function<Integer, String> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SeedTask.class);
@@ -60,8 +63,18 @@ final class SeedTask implements Function<Integer, SeedResult> {
     Nd4j.factory().blas().setMaxThreads(threads);
   }
 
+  /** This executor, its host, the GPU Spark gave the task, and how many attempts it took. */
+  private static Placement placement(TaskContext ctx, String[] gpus) {
+    SparkEnv env = SparkEnv.get();
+    return new Placement(
+        env.executorId(),
+        env.blockManager().blockManagerId().host(),
+        gpus == null ? "" : String.join(",", gpus),
+        ctx.attemptNumber() + 1);
+  }
+
   @Override
-  public SeedResult call(Integer seed) {
+  public String call(Integer seed) {
     TaskContext ctx = TaskContext.get();
     int threads = settings.compute().threads() > 0 ? settings.compute().threads() : ctx.cpus();
     limitThreads(threads);
@@ -98,10 +111,12 @@ final class SeedTask implements Function<Integer, SeedResult> {
             new ProgressLog(),
             new ProgressRecorder(
                 progress.runId(), ctx.attemptNumber(), WorkPlan.of(settings), progress::write));
-    return trainer.run(
-        settings,
-        seed,
-        checkpoints,
-        new FaultInjectingListener(observers, options, ctx.attemptNumber()));
+    SeedResult result =
+        trainer.run(
+            settings,
+            seed,
+            checkpoints,
+            new FaultInjectingListener(observers, options, ctx.attemptNumber()));
+    return SeedResultJson.write(result.withPlacement(placement(ctx, gpus)));
   }
 }

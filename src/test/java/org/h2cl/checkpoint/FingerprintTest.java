@@ -202,7 +202,8 @@ class FingerprintTest {
                 new ComputeSettings(8, Kernels.LIBND4J, ConvAlgorithm.DIRECT),
                 new OutputSettings("hdfs://nn/elsewhere", true),
                 new CheckpointSettings("s3a://bucket/ckpt"),
-                new SparkSettings("yarn", "other", true),
+                new SparkSettings(
+                    "yarn", "other", true, java.util.Map.of("spark.eventLog.enabled", "true")),
                 "{\"other\":1}"),
             data(
                 new DataSettings(

@@ -46,6 +46,28 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void sparkSettingsOnTheCommandLineReachTheSparkConfTakenLiterally() {
+    H2Settings s =
+        load(
+            "spark.eventLog.enabled=true",
+            "h2.train.epochs=3",
+            "spark.hadoop.fs.defaultFS=hdfs://nn:8020/x#y",
+            "spark.eventLog.enabled=false");
+
+    assertEquals(3, s.train().epochs());
+    // The later one wins; a value with // or # is not HOCON to Spark.
+    assertEquals(
+        java.util.Map.of(
+            "spark.eventLog.enabled", "false", "spark.hadoop.fs.defaultFS", "hdfs://nn:8020/x#y"),
+        s.spark().conf());
+    assertFalse(s.rendered().contains("eventLog"), "the h2 block only: " + s.rendered());
+    assertProblem(failure("spark.=1"), "argument \"spark.=1\": expected spark.key=value");
+    assertProblem(failure("spark.executor.memory"), "expected spark.key=value");
+    assertProblem(
+        failure("train.epochs=3"), "expected key=value with a key under h2", "spark.key=value");
+  }
+
+  @Test
   void defaultsEqualThePaper() {
     H2Settings s = load();
     assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), s.seeds());

@@ -830,7 +830,11 @@ class NotebooksTest {
                 "onednn 2.5.2 avx512_core winograd",
                 seed == 0 ? 2 : 0,
                 Timestamp.from(START),
-                Timestamp.from(START.plusSeconds(3600 + 60 * seed))));
+                Timestamp.from(START.plusSeconds(3600 + 60 * seed)),
+                "driver",
+                "127.0.0.1",
+                "",
+                1));
       }
       List<Row> failures =
           failedSeed
@@ -853,6 +857,7 @@ class NotebooksTest {
           "17.0.12",
           "2.12.18",
           "local[2]",
+          "local-1764064800000",
           out.toUri().toString(),
           out.resolve("_checkpoints").toUri().toString(),
           seeds,

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.h2.Phase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,8 @@ class ProgressFilesTest {
   @TempDir Path dir;
 
   private ProgressFiles files(String runId) {
-    return ProgressFiles.under(dir.resolve("ckpt").toUri().toString(), runId);
+    return ProgressFiles.under(
+        new CheckpointStore(dir.resolve("ckpt").toUri().toString(), "fp"), runId);
   }
 
   @Test

@@ -73,6 +73,7 @@ class ResultTablesTest {
         "abc123",
         new Versions("0.1.0", "3.5.3", "1.0.0-M2.1", "17", "2.12.18"),
         "local[2]",
+        "local-1764669600000",
         "file:/out",
         "file:/out/_checkpoints",
         failures);

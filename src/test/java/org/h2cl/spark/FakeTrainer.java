@@ -79,7 +79,8 @@ public final class FakeTrainer implements SeedTrainer {
             "fake",
             resumed,
             start,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            org.h2cl.h2.Placement.NONE);
     listener.seedEnded(r);
     return r;
   }

@@ -23,7 +23,6 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkException;
-import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,13 +36,11 @@ import org.h2cl.results.PaperTable;
 import org.h2cl.results.ResultSchemas;
 import org.h2cl.results.ResultsException;
 import org.h2cl.storage.OwnedFolder;
-import org.h2cl.testing.SeedResults;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.reflect.ClassTag$;
 
 /** The driver's plumbing, with a trainer that takes milliseconds; {@code local[2]}. */
 class H2JobTest {
@@ -287,24 +284,6 @@ class H2JobTest {
     assertTrue(spark.sparkContext().ui().isEmpty(), "no web UI unless h2.spark.ui=true");
     H2Settings withUi = SettingsFixture.tiny("out", "h2.spark.ui=true");
     assertEquals("true", H2Job.sparkConf(withUi).get("spark.ui.enabled"), "asked for: on");
-  }
-
-  @Test
-  void seedResultsCrossKryo() {
-    SerializerInstance kryo = SparkEnv.get().serializer().newInstance();
-    SeedResult r = SeedResults.of(3, 2, 99.0, 95.5, 97.25);
-
-    SeedResult back =
-        kryo.deserialize(
-            kryo.serialize(r, ClassTag$.MODULE$.apply(SeedResult.class)),
-            ClassTag$.MODULE$.apply(SeedResult.class));
-
-    assertEquals(r.seed(), back.seed());
-    assertEquals(r.accuracyMatrix(), back.accuracyMatrix());
-    assertEquals(r.tasks().get(2).accFinal(), back.tasks().get(2).accFinal());
-    assertEquals(
-        List.of(0.5, 0.5),
-        Arrays.stream(back.tasks().get(2).outcome().association()).boxed().toList());
   }
 
   @Test

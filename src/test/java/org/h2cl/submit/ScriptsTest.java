@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.h2cl.spark.GpuBinding;
@@ -76,37 +78,63 @@ class ScriptsTest {
     assertTrue(r.code() != 0);
   }
 
-  @Test
-  void clusterScriptPassesGpuSchedulingJavaFlagsAndBothArgumentLists() throws Exception {
+  /** A jar holding BuildInfo and a build.properties for {@code backend}, as the build makes it. */
+  private Path clusterJar(String backend, String extension) throws IOException {
+    Path jar = tmp.resolve("h2-spark-0.1.0-cluster-" + backend + ".jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("org/h2cl/BuildInfo.class"));
+      out.write(Files.readAllBytes(Path.of("target/classes/org/h2cl/BuildInfo.class")));
+      out.putNextEntry(new JarEntry("org/h2cl/build.properties"));
+      out.write(
+          ("backend=" + backend + "\nplatform-extension=" + extension + "\nversion=0.1.0\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    return jar;
+  }
+
+  /** What cluster.sh hands spark-submit (a stand-in that prints its arguments), one per line. */
+  private List<String> submitted(Path jar, Map<String, String> env, String... args)
+      throws Exception {
     Path sparkHome = tmp.resolve("spark");
     Files.createDirectories(sparkHome.resolve("bin"));
     Path submit = sparkHome.resolve("bin/spark-submit");
     Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
     Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path jar = Files.createFile(tmp.resolve("h2-cluster.jar"));
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("SPARK_HOME", sparkHome.toString());
+    all.put("H2_JAR", jar.toString());
+    List<String> command = new ArrayList<>(List.of("submit/cluster.sh"));
+    command.addAll(List.of(args));
+    Result r = bash(all, command.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    return r.out().lines().toList();
+  }
 
-    Result r =
-        bash(
-            Map.of(
-                "SPARK_HOME", sparkHome.toString(),
-                "H2_JAR", jar.toString(),
-                "GPUS_PER_EXECUTOR", "4"),
-            "submit/cluster.sh",
+  private static String javaOptions(String extension) throws IOException {
+    String addOpens =
+        Files.readString(Path.of("pom.xml"))
+            .replaceAll("(?s).*<jvm.addOpens>(.*?)</jvm.addOpens>.*", "$1");
+    return addOpens + " -Dorg.bytedeco.javacpp.platform.extension=" + extension;
+  }
+
+  @Test
+  void clusterScriptPassesGpuSchedulingJavaFlagsAndBothArgumentLists() throws Exception {
+    Path jar = clusterJar("cuda", "-cudnn");
+    List<String> args =
+        submitted(
+            jar,
+            Map.of("GPUS_PER_EXECUTOR", "4"),
             "--master",
             "yarn",
             "--conf",
             "spark.task.cpus=2",
             "--",
             "--conf",
-            "conf/paper.conf",
-            "h2.seeds=[0,1]");
+            "/etc/h2/paper.conf",
+            "h2.seeds=[0,1]",
+            "spark.executor.memory=48g");
 
-    assertEquals(0, r.code(), r.err());
-    List<String> args = r.out().lines().toList();
-    String addOpens =
-        Files.readString(Path.of("pom.xml"))
-            .replaceAll("(?s).*<jvm.addOpens>(.*?)</jvm.addOpens>.*", "$1");
-    String javaOptions = addOpens + " -Dorg.bytedeco.javacpp.platform.extension=-cudnn";
+    String javaOptions = javaOptions("-cudnn");
     for (String expected :
         List.of(
             "spark.executor.resource.gpu.amount=4",
@@ -125,12 +153,60 @@ class ScriptsTest {
     assertEquals("org.h2cl.Main", args.get(args.indexOf("--class") + 1));
     int jarAt = args.indexOf(jar.toString());
     assertEquals(
-        List.of("--conf", "conf/paper.conf", "h2.seeds=[0,1]"),
+        List.of("--conf", "/etc/h2/paper.conf", "h2.seeds=[0,1]"),
         args.subList(jarAt + 1, args.size()));
-    // The user's spark-submit options come after ours, so theirs win.
+    // The user's spark-submit options come after ours, so theirs win; a spark.* setting given
+    // after "--" goes to spark-submit too, where it takes effect before any JVM starts.
     assertTrue(
         args.indexOf("spark.task.cpus=2") > args.indexOf("spark.task.resource.gpu.amount=1"));
+    int memory = args.indexOf("spark.executor.memory=48g");
+    assertTrue(
+        memory > 0 && memory < jarAt && args.get(memory - 1).equals("--conf"), args.toString());
     assertEquals("yarn", args.get(args.indexOf("--master") + 1));
+  }
+
+  @Test
+  void clusterScriptLoadsTheCpuJarsOneDnnAndAsksForGpusOnlyWhenTold() throws Exception {
+    Path jar = clusterJar("cpu", "-onednn-avx2");
+    List<String> args =
+        submitted(jar, Map.of(), "--master", "spark://h:7077", "--", "--conf", "my.conf");
+
+    assertTrue(args.contains("spark.executor.extraJavaOptions=" + javaOptions("-onednn-avx2")));
+    assertTrue(args.stream().noneMatch(a -> a.contains("resource.gpu")), args.toString());
+    // A relative conf file is the user's: the driver may run in another folder.
+    int jarAt = args.indexOf(jar.toString());
+    assertEquals(
+        List.of("--conf", Path.of("").toAbsolutePath().resolve("my.conf").toString()),
+        args.subList(jarAt + 1, args.size()));
+
+    List<String> withGpus = submitted(jar, Map.of("GPUS_PER_EXECUTOR", "1"), "--", "h2.seeds=[0]");
+    assertTrue(withGpus.contains("spark.executor.resource.gpu.amount=1"), withGpus.toString());
+    assertTrue(withGpus.contains("spark.task.resource.gpu.amount=1"), withGpus.toString());
+  }
+
+  @Test
+  void clusterScriptRefusesAJarThatIsNotOurs() throws Exception {
+    Path sparkHome = Files.createDirectories(tmp.resolve("spark/bin"));
+    Path submit = sparkHome.resolve("spark-submit");
+    Files.writeString(submit, "#!/usr/bin/env bash\necho submitted\n");
+    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path other = tmp.resolve("other.jar");
+    new JarOutputStream(Files.newOutputStream(other)).close();
+    Result r =
+        bash(
+            Map.of("SPARK_HOME", tmp.resolve("spark").toString(), "H2_JAR", other.toString()),
+            "submit/cluster.sh",
+            "--",
+            "h2.seeds=[0]");
+    assertEquals(2, r.code(), r.out());
+    assertTrue(r.err().contains("has no org/h2cl/build.properties"), r.err());
+    Result none =
+        bash(
+            Map.of("SPARK_HOME", tmp.resolve("spark").toString(), "H2_JAR", "/nonexistent.jar"),
+            "submit/cluster.sh",
+            "--");
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("no cluster jar at H2_JAR=/nonexistent.jar"), none.err());
   }
 
   @Test
@@ -154,7 +230,21 @@ class ScriptsTest {
     assertEquals(0, r.code(), r.err());
     // The web UI (off unless h2.spark.ui=true) binds to SPARK_LOCAL_IP, else to every interface.
     assertTrue(r.out().startsWith("SPARK_LOCAL_IP=127.0.0.1\n"), r.out());
-    assertTrue(r.out().contains("org.h2cl.Main\n--conf\nconf/quickstart.conf"), r.out());
+    assertTrue(
+        r.out().contains("org.h2cl.Main\n--conf\n" + project.resolve("conf/quickstart.conf")),
+        r.out());
+
+    Result withMemory =
+        bash(
+            Map.of("PATH", path),
+            project.resolve("submit/local.sh").toString(),
+            "spark.driver.memory=3g",
+            "spark.eventLog.enabled=true");
+    List<String> javaArgs = withMemory.out().lines().toList();
+    // In local mode the driver is the JVM local.sh starts: its heap, set before Spark runs.
+    assertTrue(javaArgs.contains("-Xmx3g"), withMemory.out());
+    assertTrue(javaArgs.indexOf("-Xmx3g") < javaArgs.indexOf("org.h2cl.Main"), withMemory.out());
+    assertTrue(javaArgs.contains("spark.eventLog.enabled=true"), withMemory.out());
 
     Result chosen =
         bash(

@@ -3,6 +3,7 @@ package org.h2cl.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.Placement;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TaskResult;
@@ -51,6 +52,7 @@ public final class SeedResults {
         "onednn 2.5.2 avx512_core winograd",
         resumedFromTask,
         1_700_000_000_000L + seed,
-        1_700_000_360_000L + seed);
+        1_700_000_360_000L + seed,
+        new Placement("1", "127.0.0.1", "0", 1));
   }
 }
