@@ -20,8 +20,12 @@ for a in "$@"; do
 done
 
 MAVEN_ARGS="${MAVEN_ARGS:--o}"
-# shellcheck disable=SC2086  # MAVEN_ARGS is an option list
-mvn_q() { mvn -B -q -Dstyle.color=never $MAVEN_ARGS "$@" >&2; }
+# Maven's output is shown only when it fails.
+mvn_q() {
+  mkdir -p target
+  # shellcheck disable=SC2086  # MAVEN_ARGS is an option list
+  mvn -B -q $MAVEN_ARGS "$@" >target/gpu-check-mvn.log 2>&1 || { cat target/gpu-check-mvn.log >&2; return 1; }
+}
 
 # Build when classes or a class path are missing, or a source is newer than the classes.
 stamp=target/classes/org/h2cl/bench/GpuCheck.class

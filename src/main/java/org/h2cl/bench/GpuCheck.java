@@ -84,6 +84,21 @@ public final class GpuCheck {
         5  a child JVM failed during the step (its log is printed)
       """;
 
+  /** What {@link #run} takes; the class paths come from the script, device-backend from tests. */
+  private static final List<String> OPTIONS =
+      List.of(
+          "width",
+          "batch",
+          "steps",
+          "seed",
+          "tolerance",
+          "threads",
+          "keep",
+          "conv-algorithm",
+          "cpu-classpath",
+          "cuda-classpath",
+          "device-backend");
+
   private GpuCheck() {}
 
   public static void main(String[] argv) {
@@ -102,6 +117,11 @@ public final class GpuCheck {
     double tolerance;
     try {
       o = new Bench.Options(argv);
+      for (String k : o.keys()) {
+        if (!OPTIONS.contains(k)) {
+          throw new IllegalArgumentException("unknown option --" + k);
+        }
+      }
       tolerance = Double.parseDouble(o.string("tolerance", Double.toString(TOLERANCE)));
       for (String k : List.of("width", "batch", "steps", "seed")) {
         o.integer(k, 0);
@@ -142,13 +162,6 @@ public final class GpuCheck {
     // --device-backend cpu puts the "GPU" side on the CPU backend too (libnd4j's kernels against
     // the reference's oneDNN): the project's tests run the whole check that way.
     String deviceBackend = o.string("device-backend", "cuda");
-    out.printf(
-        Locale.ROOT,
-        "gpu-check: one H² training step of ResNet-18 (base width %d, batch %d, seed %d) on each"
-            + " GPU and on the CPU, from the same weights%n",
-        o.integer("width", 64),
-        o.integer("batch", 128),
-        o.integer("seed", 0));
     int code =
         child(
             o,
@@ -163,6 +176,14 @@ public final class GpuCheck {
     if (code != OK) {
       return refusal(work, "devices", code, out, err);
     }
+    // Only once a GPU is there: without one, the reason is the only line.
+    out.printf(
+        Locale.ROOT,
+        "gpu-check: one H² training step of ResNet-18 (base width %d, batch %d, seed %d) on each"
+            + " GPU and on the CPU, from the same weights%n",
+        o.integer("width", 64),
+        o.integer("batch", 128),
+        o.integer("seed", 0));
     code = child(o, "reference", "cpu", o.string("cpu-classpath", ""), "auto", work, err);
     if (code != OK) {
       return refusal(work, "reference", code, out, err);

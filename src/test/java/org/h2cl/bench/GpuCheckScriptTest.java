@@ -36,10 +36,11 @@ class GpuCheckScriptTest {
     } else {
       assertEquals(3, p.exitValue(), out);
       assertTrue(
-          out.contains(
-              "\nno GPU: CUDA's libraries did not load (libcuda.so.1: cannot open shared object"
+          out.startsWith(
+              "no GPU: CUDA's libraries did not load (libcuda.so.1: cannot open shared object"
                   + " file"),
           out);
+      assertEquals(1, out.strip().lines().count(), out);
     }
   }
 }

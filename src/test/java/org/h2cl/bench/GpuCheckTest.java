@@ -133,9 +133,8 @@ class GpuCheckTest {
   void withoutTheCudaBackendItSaysSoAndExits3() {
     Result r = check("--width", "16", "--batch", "4", "--keep", dir.resolve("no-cuda").toString());
     assertEquals(3, r.code, r.out + r.err);
-    assertTrue(
-        r.out.contains("\nno GPU: the CUDA backend is not on this class path (nd4j-cuda-11.6"),
-        r.out);
+    assertEquals(
+        "no GPU: the CUDA backend is not on this class path (nd4j-cuda-11.6: mvn -Pcuda)\n", r.out);
   }
 
   @Test
@@ -156,6 +155,9 @@ class GpuCheckTest {
     assertEquals(2, bad.code);
     assertTrue(bad.err.startsWith("gpu-check: "), bad.err);
     assertEquals(2, check("--tolerance", "-1").code);
+    Result typo = check("--widht", "16");
+    assertEquals(2, typo.code);
+    assertTrue(typo.err.startsWith("gpu-check: unknown option --widht\n"), typo.err);
   }
 
   private static double maxAbs(float[] v) {
