@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.h2cl.checkpoint.ArrayBundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,9 @@ class GpuCheckTest {
       Result r = report(GpuCheck.TOLERANCE);
       assertEquals(1, r.code, r.out);
       assertTrue(r.out.contains("(layer2.0.conv2)") && r.out.contains("DIFFERS beyond"), r.out);
+      Matcher m = Pattern.compile("rel\\. diff ([0-9.e+-]+) ").matcher(r.out);
+      assertTrue(m.find(), r.out);
+      assertEquals(0.2, Double.parseDouble(m.group(1)), 0.02, r.out); // 1.2 d - c ≈ 0.2 c
       assertTrue(r.out.contains("gpu-check: FAILED: 0 of 1 device(s)"), r.out);
 
       Files.write(file, original);
