@@ -65,6 +65,11 @@ public final class Bench {
       }
     }
 
+    /** The keys given. */
+    java.util.Set<String> keys() {
+      return values.keySet();
+    }
+
     int integer(String key, int dflt) {
       return values.containsKey(key) ? Integer.parseInt(values.get(key)) : dflt;
     }
