@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -18,8 +19,10 @@ import org.h2cl.storage.OwnedFolder;
 
 /**
  * The checkpoints of a run: one {@link ArrayBundle} per seed and finished task, laid out as {@code
- * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system. Every bundle saved carries the run's
- * {@link Fingerprint}, its seed and its task, and {@link #load} refuses one whose values differ.
+ * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system; faithful H²'s there, every other
+ * method's in a store of its own under {@code <uri>/method=<m>/} ({@link #forMethod}). Every bundle
+ * saved carries the run's {@link Fingerprint}, its seed and its task, and {@link #load} refuses one
+ * whose values differ.
  *
  * <p>Serializable so that it can travel to executors: it holds only the folder URI and the
  * fingerprint, and opens the file system lazily (with a default Hadoop {@link Configuration}) where
@@ -39,11 +42,16 @@ public final class CheckpointStore implements Serializable {
   public static final String SETTINGS_KEY = "h2.fingerprint-settings";
 
   private static final Pattern SEED_DIR = Pattern.compile("seed=(\\d+)");
+  private static final Pattern METHOD_DIR = Pattern.compile("method=([a-z0-9-]+)");
   private static final Pattern TASK_FILE = Pattern.compile("task=(\\d+)\\.h2ckpt");
 
   private final String uri;
   private final String fingerprint;
   private final String settings;
+
+  /** Whether this is a method's store inside the run's (its folder is marked when first used). */
+  private final boolean methodStore;
+
   private transient FileSystem fs;
 
   /**
@@ -61,12 +69,47 @@ public final class CheckpointStore implements Serializable {
    *     stored in every checkpoint so that a refused one can say which settings differ
    */
   public CheckpointStore(String uri, String fingerprint, String settings) {
+    this(uri, fingerprint, settings, false);
+  }
+
+  private CheckpointStore(String uri, String fingerprint, String settings, boolean methodStore) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("checkpoint uri must not be empty");
     }
     this.uri = uri;
     this.fingerprint = fingerprint;
     this.settings = settings;
+    this.methodStore = methodStore;
+  }
+
+  /**
+   * The store of {@code method}'s checkpoints: this one for faithful H² ({@code h2}), so that its
+   * layout is the one every earlier run used; {@code <uri>/method=<method>} for any other.
+   */
+  public CheckpointStore forMethod(String method) {
+    if ("h2".equals(method)) {
+      return this;
+    }
+    if (!METHOD_DIR.matcher("method=" + method).matches()) {
+      throw new IllegalArgumentException("not a method name: " + method);
+    }
+    return new CheckpointStore(
+        new Path(uri, "method=" + method).toString(), fingerprint, settings, true);
+  }
+
+  /** The stores of other methods that have a folder here (none in a method's own store). */
+  private List<CheckpointStore> methodStores() {
+    List<CheckpointStore> stores = new ArrayList<>();
+    if (methodStore) {
+      return stores;
+    }
+    for (FileStatus f : list(new Path(uri))) {
+      Matcher m = METHOD_DIR.matcher(f.getPath().getName());
+      if (f.isDirectory() && m.matches()) {
+        stores.add(forMethod(m.group(1)));
+      }
+    }
+    return stores;
   }
 
   public String uri() {
@@ -99,6 +142,9 @@ public final class CheckpointStore implements Serializable {
       bundle.putMeta(SETTINGS_KEY, settings);
     }
     try {
+      if (methodStore) {
+        OwnedFolder.claim(fs(), new Path(uri), "checkpoints of one method");
+      }
       OwnedFolder.claim(fs(), seedDir(seed), "checkpoints of seed " + seed);
     } catch (IOException e) {
       throw new CheckpointException(
@@ -227,6 +273,9 @@ public final class CheckpointStore implements Serializable {
    * @throws CheckpointException on the first mismatch, saying how to proceed
    */
   public void verifyFingerprints() {
+    for (CheckpointStore store : methodStores()) {
+      store.verifyFingerprints();
+    }
     for (int seed : seeds()) {
       OptionalInt latest = latestTask(seed);
       if (latest.isPresent()) {
@@ -250,12 +299,24 @@ public final class CheckpointStore implements Serializable {
                   fs(),
                   root,
                   f ->
-                      f.isDirectory() && (isSeedDir(f) || f.getPath().getName().equals(PROGRESS))));
+                      f.isDirectory()
+                          && (isSeedDir(f)
+                              || f.getPath().getName().equals(PROGRESS)
+                              || (!methodStore && isMethodDir(f)))));
       if (!OwnedFolder.isOwned(fs(), root)) {
         return foreign;
       }
       for (FileStatus f : list(root)) {
-        if (f.isDirectory() && isSeedDir(f)) {
+        if (f.isDirectory() && !methodStore && isMethodDir(f)) {
+          String name = f.getPath().getName() + "/";
+          if (!OwnedFolder.isOwned(fs(), f.getPath())) {
+            foreign.add(name);
+          } else {
+            forMethod(METHOD_DIR.matcher(f.getPath().getName()).replaceAll("$1")).foreign().stream()
+                .map(entry -> name + entry)
+                .forEach(foreign::add);
+          }
+        } else if (f.isDirectory() && isSeedDir(f)) {
           foreign.addAll(OwnedFolder.foreignIn(fs(), f, CheckpointStore::isCheckpointFile));
         } else if (f.isDirectory() && f.getPath().getName().equals(PROGRESS)) {
           foreign.addAll(OwnedFolder.unexpected(fs(), f, CheckpointStore::isProgressFile));
@@ -274,6 +335,10 @@ public final class CheckpointStore implements Serializable {
   private static final Pattern TEMPORARY = Pattern.compile("\\.task=\\d+\\.h2ckpt\\.tmp-.*");
   private static final Pattern PROGRESS_FILE = Pattern.compile("\\.?seed=\\d+\\.json.*");
 
+  private static boolean isMethodDir(FileStatus f) {
+    return METHOD_DIR.matcher(f.getPath().getName()).matches();
+  }
+
   private static boolean isSeedDir(FileStatus f) {
     return SEED_DIR.matcher(f.getPath().getName()).matches();
   }
@@ -287,9 +352,10 @@ public final class CheckpointStore implements Serializable {
     return f.isFile() && PROGRESS_FILE.matcher(f.getPath().getName()).matches();
   }
 
-  /** Whether no seed has any checkpoint here. */
+  /** Whether no seed (of any method) has any checkpoint here. */
   public boolean isEmpty() {
-    return seeds().stream().allMatch(s -> tasks(s).isEmpty());
+    return seeds().stream().allMatch(s -> tasks(s).isEmpty())
+        && methodStores().stream().allMatch(CheckpointStore::isEmpty);
   }
 
   /** Seeds that have a folder here. */
@@ -312,6 +378,9 @@ public final class CheckpointStore implements Serializable {
   public void deleteAll() {
     Path root = new Path(uri);
     try {
+      for (CheckpointStore store : methodStores()) {
+        store.deleteAll();
+      }
       for (int seed : seeds()) {
         if (!OwnedFolder.isOwned(fs(), seedDir(seed))) {
           throw new IOException(
@@ -321,6 +390,13 @@ public final class CheckpointStore implements Serializable {
       }
       if (fs().exists(root) && fs().listStatus(root).length == 0) {
         fs().delete(root, false);
+      } else if (methodStore
+          && fs().exists(root)
+          && Arrays.stream(fs().listStatus(root))
+              .map(f -> f.getPath().getName())
+              .allMatch(n -> n.equals(OwnedFolder.MARKER) || n.equals(PROGRESS))) {
+        // A method's folder holds nothing but the job's mark and progress records now.
+        fs().delete(root, true);
       }
     } catch (IOException e) {
       throw new CheckpointException("cannot delete checkpoints under " + uri + ": " + e, e);

@@ -4,18 +4,26 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one seed's run reports: per-task results, the accuracy matrix, and where it ran.
+ * Everything one seed's run of one method reports: per-task results, the accuracy matrix, the
+ * per-epoch history, and where it ran. Plain records of simple types only, so that it can travel as
+ * JSON as well as Java-serialized.
  *
+ * @param method the method's name ({@link org.h2cl.config.Method#key})
  * @param backend ND4J backend name (e.g. CPU, CUDA)
  * @param device device the seed ran on (e.g. "cpu", "cuda:0")
  * @param threads ND4J threads used
  * @param kernels what computed the network, e.g. "onednn 2.5.2 avx512_core winograd" or "libnd4j"
  * @param resumedFromTask the last task restored from a checkpoint (0 = started fresh)
+ * @param history every epoch of every task, in order
+ * @param freeFraction maskable weights no task owns after the last task (0 for finetune)
  */
 public record SeedResult(
+    String method,
     int seed,
     List<TaskResult> tasks,
     List<AccuracyCell> accuracyMatrix,
+    List<EpochRecord> history,
+    double freeFraction,
     String backend,
     String device,
     int threads,
@@ -23,4 +31,11 @@ public record SeedResult(
     int resumedFromTask,
     long startMillis,
     long endMillis)
-    implements Serializable {}
+    implements Serializable {
+
+  public SeedResult {
+    tasks = List.copyOf(tasks);
+    accuracyMatrix = List.copyOf(accuracyMatrix);
+    history = List.copyOf(history);
+  }
+}

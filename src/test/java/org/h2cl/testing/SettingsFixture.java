@@ -66,7 +66,8 @@ public final class SettingsFixture {
 
   /**
    * The tiny run with its output (and checkpoints) in {@code outputUri} and its data beside it, in
-   * {@code <outputUri>-data} (a trailing slash dropped first: the data must not sit inside the output).
+   * {@code <outputUri>-data} (a trailing slash dropped first: the data must not sit inside the
+   * output).
    */
   public static H2Settings tiny(String outputUri, String... overrides) {
     String beside = outputUri.replaceAll("/+$", "") + "-data";
