@@ -12,9 +12,9 @@ import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskResult;
@@ -173,7 +173,8 @@ public final class ResultTables {
       }
       std = Math.sqrt(squares / (values.size() - 1));
     }
-    return RowFactory.create(method, benchmark, label, mean, std, values.size());
+    return new GenericRowWithSchema(
+        new Object[] {method, benchmark, label, mean, std, values.size()}, ResultSchemas.SUMMARY);
   }
 
   private static void save(Dataset<Row> table, OutputFolder out, Path staging, String name) {

@@ -80,7 +80,7 @@ public final class FakeTrainer implements SeedTrainer {
             outcomes,
             matrix,
             history,
-            1.0 - 0.25 * tasks,
+            0.5,
             "fake",
             "cpu",
             1,

@@ -21,6 +21,15 @@ public final class SeedResults {
     return of("h2", seed, resumedFromTask, accuracies);
   }
 
+  /** What H²'s owned fractions 0.25·0.75^(k−1) of tasks 1..n leave free. */
+  public static double free(int tasks) {
+    double owned = 0;
+    for (int k = 1; k <= tasks; k++) {
+      owned += 0.25 * Math.pow(0.75, k - 1);
+    }
+    return 1 - owned;
+  }
+
   /** As {@link #of(int, int, double...)}, for {@code method}. */
   public static SeedResult of(String method, int seed, int resumedFromTask, double... accuracies) {
     List<TaskResult> tasks = new ArrayList<>();
@@ -61,7 +70,7 @@ public final class SeedResults {
         tasks,
         matrix,
         history,
-        1.0 - 0.25 * accuracies.length,
+        free(accuracies.length),
         "CPU",
         "cpu",
         2,
