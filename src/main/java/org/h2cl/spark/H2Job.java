@@ -191,7 +191,15 @@ public final class H2Job {
     // each method's checkpoint folder stay what they are for a single method.
     for (Method method : settings.methods()) {
       if (settings.methods().size() > 1) {
-        LOG.info("run {}: method {}", runId, method);
+        // The progress lines below name seeds only.
+        System.out.println(
+            "method "
+                + method
+                + " ("
+                + (settings.methods().indexOf(method) + 1)
+                + " of "
+                + settings.methods().size()
+                + ")");
       }
       CheckpointStore store = checkpoints.forMethod(method.key);
       ProgressFiles progress = ProgressFiles.under(store.uri(), runId);

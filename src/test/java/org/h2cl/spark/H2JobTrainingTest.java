@@ -89,8 +89,27 @@ class H2JobTrainingTest {
     }
     List<Row> summary = read("plain", "summary");
     assertEquals(
-        List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
+        List.of(
+            "T1",
+            "T2",
+            "T3",
+            "T4",
+            "T5",
+            "Avg",
+            "ACC",
+            "BWT",
+            "forgetting",
+            "capacity_used",
+            "capacity_free"),
         summary.stream().map(r -> r.<String>getAs("task")).toList());
+    // Real H² training: BWT and forgetting exactly 0, and the table shows it.
+    assertEquals(0.0, summary.get(7).<Double>getAs("mean_acc"));
+    assertEquals(0.0, summary.get(8).<Double>getAs("mean_acc"));
+    assertTrue(uninterrupted.paperTable().contains("BWT 0.00 ± 0.00"), uninterrupted.paperTable());
+    // The history: every epoch of both seeds, each with its learning rate.
+    List<Row> history = read("plain", "history");
+    assertFalse(history.isEmpty());
+    assertTrue(history.stream().allMatch(r -> r.<Double>getAs("lr") > 0), history.toString());
     Map<Integer, List<Double>> bySeed = new TreeMap<>();
     for (int k = 1; k <= 5; k++) {
       int task = k;
