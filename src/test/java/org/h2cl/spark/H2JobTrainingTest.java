@@ -159,6 +159,27 @@ class H2JobTrainingTest {
     assertEquals(science(read("plain", "task_results")), science(rows));
     assertEquals(
         cells(read("plain", "accuracy_matrix")), cells(read("retried", "accuracy_matrix")));
+    // The checkpoints carry the history: the restored tasks' epochs are there, as trained.
+    assertEquals(curves(read("plain", "history")), curves(read("retried", "history")));
+  }
+
+  /** The history without the wall times, one line per epoch in table order. */
+  private static List<String> curves(List<Row> history) {
+    return history.stream()
+        .map(
+            r ->
+                String.join(
+                    "/",
+                    String.valueOf(r.getAs("method")),
+                    String.valueOf(r.getAs("seed")),
+                    String.valueOf(r.getAs("task")),
+                    String.valueOf(r.getAs("phase")),
+                    String.valueOf(r.getAs("epoch")),
+                    String.valueOf(r.getAs("loss")),
+                    String.valueOf(r.getAs("train_accuracy")),
+                    String.valueOf(r.getAs("lr")),
+                    String.valueOf(r.getAs("switched_off"))))
+        .toList();
   }
 
   /** The uninterrupted run's checkpoints of {@code seeds}, copied under {@code output}. */
