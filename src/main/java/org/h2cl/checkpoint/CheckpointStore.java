@@ -97,6 +97,22 @@ public final class CheckpointStore implements Serializable {
         new Path(uri, "method=" + method).toString(), fingerprint, settings, true);
   }
 
+  /**
+   * Creates and marks a method's folder before anything is written into it (its progress records
+   * come before its first checkpoint), so that a run stopped early leaves a folder the next run
+   * recognises as the job's. Nothing to do for the run's own store, which the job marks itself.
+   */
+  public void claimFolder() {
+    if (!methodStore) {
+      return;
+    }
+    try {
+      OwnedFolder.claim(fs(), new Path(uri), "checkpoints of one method");
+    } catch (IOException e) {
+      throw new CheckpointException("cannot create checkpoint folder " + uri + ": " + e, e);
+    }
+  }
+
   /** The stores of other methods that have a folder here (none in a method's own store). */
   private List<CheckpointStore> methodStores() {
     List<CheckpointStore> stores = new ArrayList<>();

@@ -202,6 +202,7 @@ public final class H2Job {
                 + ")");
       }
       CheckpointStore store = checkpoints.forMethod(method.key);
+      store.claimFolder();
       ProgressFiles progress = ProgressFiles.under(store.uri(), runId);
       // What an interrupted earlier run left (the driver ignores it: another run id).
       deleteQuietly(progress);
