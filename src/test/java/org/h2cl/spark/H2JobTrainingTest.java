@@ -170,15 +170,15 @@ class H2JobTrainingTest {
             r ->
                 String.join(
                     "/",
-                    String.valueOf(r.getAs("method")),
-                    String.valueOf(r.getAs("seed")),
-                    String.valueOf(r.getAs("task")),
-                    String.valueOf(r.getAs("phase")),
-                    String.valueOf(r.getAs("epoch")),
-                    String.valueOf(r.getAs("loss")),
-                    String.valueOf(r.getAs("train_accuracy")),
-                    String.valueOf(r.getAs("lr")),
-                    String.valueOf(r.getAs("switched_off"))))
+                    String.valueOf(r.<Object>getAs("method")),
+                    String.valueOf(r.<Object>getAs("seed")),
+                    String.valueOf(r.<Object>getAs("task")),
+                    String.valueOf(r.<Object>getAs("phase")),
+                    String.valueOf(r.<Object>getAs("epoch")),
+                    String.valueOf(r.<Object>getAs("loss")),
+                    String.valueOf(r.<Object>getAs("train_accuracy")),
+                    String.valueOf(r.<Object>getAs("lr")),
+                    String.valueOf(r.<Object>getAs("switched_off"))))
         .toList();
   }
 
