@@ -120,12 +120,20 @@ public final class Main {
         return OK;
       }
       for (SeedFailure f : report.failures()) {
-        err.println("error: seed " + f.seed() + " failed: " + Redaction.uris(f.error()));
+        err.println(
+            "error: "
+                + (settings.methods().size() > 1 ? f.method() + " " : "")
+                + "seed "
+                + f.seed()
+                + " failed: "
+                + Redaction.uris(f.error()));
       }
       err.printf(
           "%d of %d seeds failed (above: why, and what to change); the others' results are in %s."
               + " The same command resumes every seed after its last checkpoint.%n",
-          report.failures().size(), settings.seeds().size(), Redaction.uris(report.outputUri()));
+          report.failures().size(),
+          settings.seeds().size() * settings.methods().size(),
+          Redaction.uris(report.outputUri()));
       return SEEDS_FAILED;
     } catch (SettingsException
         | DataException
@@ -198,8 +206,9 @@ public final class Main {
 Usage: submit/local.sh [--conf FILE] [h2.key=value ...] [spark.key=value ...]
        submit/cluster.sh --master URL [--num-executors N] -- [--conf FILE] [h2.key=value ...]
 
-Trains H2 (Jin & Kim, ECCV 2022) on Split CIFAR-10: one Spark task per seed, five tasks each,
-checkpointed after every task; writes Parquet tables and prints the paper's table.
+Trains H2 (Jin & Kim, ECCV 2022) on Split CIFAR-10: one Spark task per seed (and per method of
+h2.methods, to compare H2 with its baselines), five tasks each, checkpointed after every task;
+writes Parquet tables and prints the paper's table with the continual-learning metrics.
 
 Options:
   --conf FILE     settings overriding the defaults (HOCON); submit/local.sh uses

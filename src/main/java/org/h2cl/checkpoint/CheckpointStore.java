@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -18,8 +19,10 @@ import org.h2cl.storage.OwnedFolder;
 
 /**
  * The checkpoints of a run: one {@link ArrayBundle} per seed and finished task, laid out as {@code
- * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system. Every bundle saved carries the run's
- * {@link Fingerprint}, its seed and its task, and {@link #load} refuses one whose values differ.
+ * <uri>/seed=<s>/task=<k>.h2ckpt} on any Hadoop file system; faithful H²'s there, every other
+ * method's in a store of its own under {@code <uri>/method=<m>/} ({@link #forMethod}). Every bundle
+ * saved carries the run's {@link Fingerprint}, its seed and its task, and {@link #load} refuses one
+ * whose values differ.
  *
  * <p>Serializable so that it can travel to executors: it holds the folder URI, the fingerprint and
  * the driver's Hadoop configuration ({@link HadoopConf}, with the user's {@code spark.hadoop.*}
@@ -39,12 +42,17 @@ public final class CheckpointStore implements Serializable {
   public static final String SETTINGS_KEY = "h2.fingerprint-settings";
 
   private static final Pattern SEED_DIR = Pattern.compile("seed=(\\d+)");
+  private static final Pattern METHOD_DIR = Pattern.compile("method=([a-z0-9-]+)");
   private static final Pattern TASK_FILE = Pattern.compile("task=(\\d+)\\.h2ckpt");
 
   private final String uri;
   private final String fingerprint;
   private final String settings;
   private final HadoopConf hadoop;
+
+  /** Whether this is a method's store inside the run's (its folder is marked when first used). */
+  private final boolean methodStore;
+
   private transient FileSystem fs;
 
   /**
@@ -70,6 +78,11 @@ public final class CheckpointStore implements Serializable {
    *     executor: the driver's, so that {@code spark.hadoop.*} settings reach the executors
    */
   public CheckpointStore(String uri, String fingerprint, String settings, HadoopConf hadoop) {
+    this(uri, fingerprint, settings, hadoop, false);
+  }
+
+  private CheckpointStore(
+      String uri, String fingerprint, String settings, HadoopConf hadoop, boolean methodStore) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("checkpoint uri must not be empty");
     }
@@ -77,6 +90,7 @@ public final class CheckpointStore implements Serializable {
     this.fingerprint = fingerprint;
     this.settings = settings;
     this.hadoop = hadoop;
+    this.methodStore = methodStore;
   }
 
   /**
@@ -85,6 +99,52 @@ public final class CheckpointStore implements Serializable {
    */
   public HadoopConf hadoop() {
     return hadoop;
+  }
+
+  /**
+   * The store of {@code method}'s checkpoints: this one for faithful H² ({@code h2}), so that its
+   * layout is the one every earlier run used; {@code <uri>/method=<method>} for any other.
+   */
+  public CheckpointStore forMethod(String method) {
+    if ("h2".equals(method)) {
+      return this;
+    }
+    if (!METHOD_DIR.matcher("method=" + method).matches()) {
+      throw new IllegalArgumentException("not a method name: " + method);
+    }
+    return new CheckpointStore(
+        new Path(uri, "method=" + method).toString(), fingerprint, settings, hadoop, true);
+  }
+
+  /**
+   * Creates and marks a method's folder before anything is written into it (its progress records
+   * come before its first checkpoint), so that a run stopped early leaves a folder the next run
+   * recognises as the job's. Nothing to do for the run's own store, which the job marks itself.
+   */
+  public void claimFolder() {
+    if (!methodStore) {
+      return;
+    }
+    try {
+      OwnedFolder.claim(fs(), new Path(uri), "checkpoints of one method");
+    } catch (IOException e) {
+      throw new CheckpointException("cannot create checkpoint folder " + uri + ": " + e, e);
+    }
+  }
+
+  /** The stores of other methods that have a folder here (none in a method's own store). */
+  private List<CheckpointStore> methodStores() {
+    List<CheckpointStore> stores = new ArrayList<>();
+    if (methodStore) {
+      return stores;
+    }
+    for (FileStatus f : list(new Path(uri))) {
+      Matcher m = METHOD_DIR.matcher(f.getPath().getName());
+      if (f.isDirectory() && m.matches()) {
+        stores.add(forMethod(m.group(1)));
+      }
+    }
+    return stores;
   }
 
   public String uri() {
@@ -117,6 +177,9 @@ public final class CheckpointStore implements Serializable {
       bundle.putMeta(SETTINGS_KEY, settings);
     }
     try {
+      if (methodStore) {
+        OwnedFolder.claim(fs(), new Path(uri), "checkpoints of one method");
+      }
       OwnedFolder.claim(fs(), seedDir(seed), "checkpoints of seed " + seed);
     } catch (IOException e) {
       throw new CheckpointException(
@@ -245,6 +308,9 @@ public final class CheckpointStore implements Serializable {
    * @throws CheckpointException on the first mismatch, saying how to proceed
    */
   public void verifyFingerprints() {
+    for (CheckpointStore store : methodStores()) {
+      store.verifyFingerprints();
+    }
     for (int seed : seeds()) {
       OptionalInt latest = latestTask(seed);
       if (latest.isPresent()) {
@@ -268,12 +334,24 @@ public final class CheckpointStore implements Serializable {
                   fs(),
                   root,
                   f ->
-                      f.isDirectory() && (isSeedDir(f) || f.getPath().getName().equals(PROGRESS))));
+                      f.isDirectory()
+                          && (isSeedDir(f)
+                              || f.getPath().getName().equals(PROGRESS)
+                              || (!methodStore && isMethodDir(f)))));
       if (!OwnedFolder.isOwned(fs(), root)) {
         return foreign;
       }
       for (FileStatus f : list(root)) {
-        if (f.isDirectory() && isSeedDir(f)) {
+        if (f.isDirectory() && !methodStore && isMethodDir(f)) {
+          String name = f.getPath().getName() + "/";
+          if (!OwnedFolder.isOwned(fs(), f.getPath())) {
+            foreign.add(name);
+          } else {
+            forMethod(METHOD_DIR.matcher(f.getPath().getName()).replaceAll("$1")).foreign().stream()
+                .map(entry -> name + entry)
+                .forEach(foreign::add);
+          }
+        } else if (f.isDirectory() && isSeedDir(f)) {
           foreign.addAll(OwnedFolder.foreignIn(fs(), f, CheckpointStore::isCheckpointFile));
         } else if (f.isDirectory() && f.getPath().getName().equals(PROGRESS)) {
           foreign.addAll(OwnedFolder.unexpected(fs(), f, CheckpointStore::isProgressFile));
@@ -292,6 +370,10 @@ public final class CheckpointStore implements Serializable {
   private static final Pattern TEMPORARY = Pattern.compile("\\.task=\\d+\\.h2ckpt\\.tmp-.*");
   private static final Pattern PROGRESS_FILE = Pattern.compile("\\.?seed=\\d+\\.json.*");
 
+  private static boolean isMethodDir(FileStatus f) {
+    return METHOD_DIR.matcher(f.getPath().getName()).matches();
+  }
+
   private static boolean isSeedDir(FileStatus f) {
     return SEED_DIR.matcher(f.getPath().getName()).matches();
   }
@@ -305,9 +387,10 @@ public final class CheckpointStore implements Serializable {
     return f.isFile() && PROGRESS_FILE.matcher(f.getPath().getName()).matches();
   }
 
-  /** Whether no seed has any checkpoint here. */
+  /** Whether no seed (of any method) has any checkpoint here. */
   public boolean isEmpty() {
-    return seeds().stream().allMatch(s -> tasks(s).isEmpty());
+    return seeds().stream().allMatch(s -> tasks(s).isEmpty())
+        && methodStores().stream().allMatch(CheckpointStore::isEmpty);
   }
 
   /** Seeds that have a folder here. */
@@ -330,6 +413,9 @@ public final class CheckpointStore implements Serializable {
   public void deleteAll() {
     Path root = new Path(uri);
     try {
+      for (CheckpointStore store : methodStores()) {
+        store.deleteAll();
+      }
       for (int seed : seeds()) {
         if (!OwnedFolder.isOwned(fs(), seedDir(seed))) {
           throw new IOException(
@@ -339,6 +425,13 @@ public final class CheckpointStore implements Serializable {
       }
       if (fs().exists(root) && fs().listStatus(root).length == 0) {
         fs().delete(root, false);
+      } else if (methodStore
+          && fs().exists(root)
+          && Arrays.stream(fs().listStatus(root))
+              .map(f -> f.getPath().getName())
+              .allMatch(n -> n.equals(OwnedFolder.MARKER) || n.equals(PROGRESS))) {
+        // A method's folder holds nothing but the job's mark and progress records now.
+        fs().delete(root, true);
       }
     } catch (IOException e) {
       throw new CheckpointException("cannot delete checkpoints under " + uri + ": " + e, e);

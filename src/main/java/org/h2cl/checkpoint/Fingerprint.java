@@ -25,6 +25,7 @@ public final class Fingerprint {
   static final Set<String> IGNORED =
       Set.of(
           "seeds", // each checkpoint belongs to one seed, whatever else the run trains
+          "methods", // and to one method: each method's checkpoints have their own folder
           "data.uri",
           "data.download",
           "data.downloadUrl",

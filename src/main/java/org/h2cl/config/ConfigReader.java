@@ -177,6 +177,49 @@ final class ConfigReader {
     return values[Math.max(0, names.indexOf(oneOf(key, names)))];
   }
 
+  /**
+   * A non-empty list of distinct names, each one of {@code allowed}, e.g. {@code [h2, packnet]}.
+   */
+  List<String> names(String key, List<String> allowed) {
+    String expected =
+        "a non-empty list of distinct names from " + String.join(", ", allowed) + ", e.g. [h2]";
+    if (underBrokenSection(key)) {
+      return List.of();
+    }
+    List<? extends ConfigValue> values;
+    try {
+      values = config.getList(key);
+    } catch (ConfigException e) {
+      fail(key, expected, true);
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      ConfigValue v = values.get(i);
+      Object u = v.unwrapped();
+      if (!(u instanceof String name) || !allowed.contains(name)) {
+        problem(
+            key,
+            "element "
+                + i
+                + ": expected one of "
+                + String.join(", ", allowed)
+                + ", got "
+                + v.render(ConfigRenderOptions.concise()));
+        continue;
+      }
+      if (names.contains(name)) {
+        problem(key, name + " appears more than once; expected " + expected);
+        continue;
+      }
+      names.add(name);
+    }
+    if (values.isEmpty()) {
+      fail(key, expected, false);
+    }
+    return names;
+  }
+
   List<Integer> seeds(String key) {
     if (underBrokenSection(key)) {
       return List.of();

@@ -17,6 +17,7 @@ import org.h2cl.model.Kernels;
  */
 public record H2Settings(
     List<Integer> seeds,
+    List<Method> methods,
     DataSettings data,
     ModelSettings model,
     TrainSettings train,
@@ -25,6 +26,7 @@ public record H2Settings(
     double reinitStd,
     ReuseSettings reuse,
     PruneSettings prune,
+    FixesSettings fixes,
     ComputeSettings compute,
     OutputSettings output,
     CheckpointSettings checkpoint,
@@ -34,6 +36,77 @@ public record H2Settings(
 
   public H2Settings {
     seeds = List.copyOf(seeds);
+    methods = List.copyOf(methods);
+  }
+
+  /** Settings of faithful H² alone with every fix off (tests that build settings by hand). */
+  public H2Settings(
+      List<Integer> seeds,
+      DataSettings data,
+      ModelSettings model,
+      TrainSettings train,
+      RetrainSettings retrain,
+      AssociationSettings association,
+      double reinitStd,
+      ReuseSettings reuse,
+      PruneSettings prune,
+      ComputeSettings compute,
+      OutputSettings output,
+      CheckpointSettings checkpoint,
+      SparkSettings spark,
+      String rendered) {
+    this(
+        seeds,
+        List.of(Method.H2),
+        data,
+        model,
+        train,
+        retrain,
+        association,
+        reinitStd,
+        reuse,
+        prune,
+        FixesSettings.NONE,
+        compute,
+        output,
+        checkpoint,
+        spark,
+        rendered);
+  }
+
+  /**
+   * The method a seed trains with. Executors get settings narrowed to one method by {@link
+   * #forMethod}.
+   *
+   * @throws IllegalStateException when the settings hold several methods
+   */
+  public Method method() {
+    if (methods.size() != 1) {
+      throw new IllegalStateException(
+          "settings of one method expected (forMethod), these hold " + methods);
+    }
+    return methods.get(0);
+  }
+
+  /** These settings with {@code h2.methods = [method]}: what one method's seeds train with. */
+  public H2Settings forMethod(Method method) {
+    return new H2Settings(
+        seeds,
+        List.of(method),
+        data,
+        model,
+        train,
+        retrain,
+        association,
+        reinitStd,
+        reuse,
+        prune,
+        fixes,
+        compute,
+        output,
+        checkpoint,
+        spark,
+        rendered);
   }
 
   /**
@@ -149,8 +222,20 @@ public record H2Settings(
 
   /** {@code h2.association}. */
   public record AssociationSettings(
-      int epochs, int warmupEpochs, double lr, double logitLr, double temperature)
-      implements Serializable {}
+      int epochs,
+      int warmupEpochs,
+      double lr,
+      double logitLr,
+      double temperature,
+      boolean deterministic)
+      implements Serializable {
+
+    /** With the reference's Gumbel draw (deterministic = false). */
+    public AssociationSettings(
+        int epochs, int warmupEpochs, double lr, double logitLr, double temperature) {
+      this(epochs, warmupEpochs, lr, logitLr, temperature, false);
+    }
+  }
 
   /** {@code h2.reuse}. */
   public record ReuseSettings(
@@ -173,12 +258,29 @@ public record H2Settings(
   /** {@code h2.prune}. */
   public record PruneSettings(double ratio) implements Serializable {}
 
+  /**
+   * {@code h2.fixes}: changes the reference lacks, each off by default (faithful H²).
+   *
+   * @param bnRecalibration after retraining, re-estimate the task's BatchNorm running statistics
+   *     with one pass over its training images, no weight touched
+   */
+  public record FixesSettings(boolean bnRecalibration) implements Serializable {
+    /** Every fix off. */
+    public static final FixesSettings NONE = new FixesSettings(false);
+  }
+
   /** {@code h2.compute}: how a seed computes; results differ at most by float rounding. */
   public record ComputeSettings(int threads, Kernels kernels, ConvAlgorithm convAlgorithm)
       implements Serializable {}
 
   /** {@code h2.output}. */
-  public record OutputSettings(String uri, boolean overwrite) implements Serializable {}
+  public record OutputSettings(String uri, boolean overwrite, boolean csv) implements Serializable {
+
+    /** Parquet only (csv = false). */
+    public OutputSettings(String uri, boolean overwrite) {
+      this(uri, overwrite, false);
+    }
+  }
 
   /** {@code h2.checkpoint}; uri already resolved (never empty). */
   public record CheckpointSettings(String uri) implements Serializable {}

@@ -29,6 +29,7 @@ import org.h2cl.config.H2Settings.CheckpointSettings;
 import org.h2cl.config.H2Settings.ComputeSettings;
 import org.h2cl.config.H2Settings.DataSettings;
 import org.h2cl.config.H2Settings.DataSource;
+import org.h2cl.config.H2Settings.FixesSettings;
 import org.h2cl.config.H2Settings.ModelSettings;
 import org.h2cl.config.H2Settings.OutputSettings;
 import org.h2cl.config.H2Settings.PruneSettings;
@@ -213,6 +214,10 @@ public final class SettingsLoader {
   /** Reads every key into the records; throws with every problem of the file, args and values. */
   private static H2Settings build(ConfigReader r, Config merged, Map<String, String> sparkConf) {
     List<Integer> seeds = r.seeds("h2.seeds");
+    List<Method> methods =
+        r.names("h2.methods", Method.keys()).stream()
+            .map(name -> Method.of(name).orElseThrow())
+            .toList();
 
     DataSettings data = data(r);
 
@@ -247,7 +252,8 @@ public final class SettingsLoader {
             warmup,
             r.number("h2.association.lr", v -> v > 0, "> 0"),
             r.number("h2.association.logit-lr", v -> v >= 0, ">= 0"),
-            r.number("h2.association.temperature", v -> v > 0, "> 0"));
+            r.number("h2.association.temperature", v -> v > 0, "> 0"),
+            r.bool("h2.association.deterministic"));
 
     double reinitStd = r.number("h2.reinit-std", v -> v > 0, "> 0");
 
@@ -265,6 +271,8 @@ public final class SettingsLoader {
     PruneSettings prune =
         new PruneSettings(r.number("h2.prune.ratio", v -> v > 0 && v < 1, "in (0, 1)"));
 
+    FixesSettings fixes = new FixesSettings(r.bool("h2.fixes.bn-recalibration"));
+
     ComputeSettings compute =
         new ComputeSettings(
             r.integer("h2.compute.threads", 0, Integer.MAX_VALUE, " (0 = the task slot's cores)"),
@@ -277,7 +285,8 @@ public final class SettingsLoader {
     }
 
     OutputSettings output =
-        new OutputSettings(r.nonEmpty("h2.output.uri"), r.bool("h2.output.overwrite"));
+        new OutputSettings(
+            r.nonEmpty("h2.output.uri"), r.bool("h2.output.overwrite"), r.bool("h2.output.csv"));
     if (r.ok("h2.output.uri", "h2.data.uri") && isInside(output.uri(), data.uri())) {
       r.problem(
           "h2.output.uri",
@@ -327,6 +336,7 @@ public final class SettingsLoader {
             .withValue("checkpoint.uri", ConfigValueFactory.fromAnyRef(checkpointUri));
     return new H2Settings(
         seeds,
+        methods,
         data,
         model,
         train,
@@ -335,6 +345,7 @@ public final class SettingsLoader {
         reinitStd,
         reuse,
         prune,
+        fixes,
         compute,
         output,
         checkpoint,

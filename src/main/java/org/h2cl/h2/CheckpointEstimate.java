@@ -20,13 +20,13 @@ public final class CheckpointEstimate {
 
   private CheckpointEstimate() {}
 
-  /** Every checkpoint of the run: one per seed and task, all kept. */
+  /** Every checkpoint of the run: one per method, seed and task, all kept. */
   public static long runBytes(H2Settings settings) {
     long perSeed = 0;
     for (int k = 1; k <= settings.data().tasks(); k++) {
       perSeed += bytesAfterTask(settings, k);
     }
-    return perSeed * settings.seeds().size();
+    return perSeed * settings.seeds().size() * settings.methods().size();
   }
 
   /** One seed's checkpoint after task {@code k}: it holds the state of tasks 1..k. */
@@ -67,6 +67,10 @@ public final class CheckpointEstimate {
       b += entry(p + "logits", Type.FLOAT64, j - 1);
     }
     b += entry("accuracy-matrix", Type.FLOAT64, 3 * k * (k + 1) / 2);
+    // The history: 8 numbers per epoch; H²'s epochs, the most any method trains.
+    int epochs = k * (settings.train().epochs() + settings.retrain().epochs());
+    epochs += (k - 1) * settings.association().epochs();
+    b += entry("history", Type.FLOAT64, 8 * epochs);
     return ArrayBundle.fileBytes(Map.of(), b) + METADATA_BYTES;
   }
 

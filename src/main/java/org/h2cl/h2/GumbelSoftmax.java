@@ -69,6 +69,29 @@ public final class GumbelSoftmax {
     return z;
   }
 
+  /**
+   * softmax(p/τ) without noise: π of {@code h2.association.deterministic}. A single logit gives
+   * [1.0].
+   */
+  public static double[] softmax(double[] p, double tau) {
+    checkArguments(p, tau);
+    double[] z = new double[p.length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < p.length; k++) {
+      z[k] = p[k] / tau;
+      max = Math.max(max, z[k]);
+    }
+    double sum = 0.0;
+    for (int k = 0; k < z.length; k++) {
+      z[k] = Math.exp(z[k] - max);
+      sum += z[k];
+    }
+    for (int k = 0; k < z.length; k++) {
+      z[k] /= sum;
+    }
+    return z;
+  }
+
   private static void checkArguments(double[] p, double tau) {
     if (p.length == 0) {
       throw new IllegalArgumentException("no logits: task 1 has no earlier task to associate");

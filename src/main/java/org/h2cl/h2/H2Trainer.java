@@ -3,9 +3,11 @@ package org.h2cl.h2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings;
+import org.h2cl.config.Method;
 import org.h2cl.data.Batch;
 import org.h2cl.data.EvalBatches;
 import org.h2cl.data.TaskData;
@@ -14,6 +16,7 @@ import org.h2cl.h2.Rngs.Purpose;
 import org.h2cl.h2.TrainingListener.EpochEnd;
 import org.h2cl.h2.TrainingListener.PhaseStart;
 import org.h2cl.h2.TrainingListener.TaskStart;
+import org.h2cl.model.BatchNormLayer;
 import org.h2cl.model.BnBank;
 import org.h2cl.model.ConvLayer;
 import org.h2cl.model.Head;
@@ -26,15 +29,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains one seed through the tasks of Split CIFAR-10 with H². {@link #runTask} reads as
- * docs/ALGORITHM.md §4 (task 1) and §5 (tasks ≥ 2); the phases below it follow the numbered steps
- * there. The network's conv weights exist once; {@link Ownership} decides per phase which of them
- * count ({@link #activate}) and which move ({@link #allowTraining}).
+ * Trains one seed through the tasks with H² or one of the methods compared with it ({@link
+ * Method}). {@link #runTask} reads as docs/ALGORITHM.md §4 (task 1) and §5 (tasks ≥ 2); the phases
+ * below it follow the numbered steps there, and each other method replaces the steps README
+ * "Methods" names. The network's conv weights exist once; {@link Ownership} decides per phase which
+ * of them count ({@link #activate}) and which move ({@link #allowTraining}).
  */
 public final class H2Trainer {
+  private static final double NaN = Double.NaN;
+
   private final H2Settings settings;
   private final List<TaskData> tasks;
   private final int seed;
+  private final Method method;
   private final TrainingListener listener;
 
   private final ResNet18 net;
@@ -49,11 +56,14 @@ public final class H2Trainer {
   private final List<BnBank> banks = new ArrayList<>();
   private final List<TaskOutcome> outcomes = new ArrayList<>();
   private final List<AccuracyCell> accuracyMatrix = new ArrayList<>();
+  private final List<EpochRecord> history = new ArrayList<>();
 
+  /** Trains with {@code settings.method()} (settings narrowed by {@link H2Settings#forMethod}). */
   public H2Trainer(H2Settings settings, List<TaskData> tasks, int seed, TrainingListener listener) {
     this.settings = settings;
     this.tasks = List.copyOf(tasks);
     this.seed = seed;
+    this.method = settings.method();
     this.listener = listener;
     net =
         Backends.network(
@@ -105,17 +115,27 @@ public final class H2Trainer {
     double[] logits = new double[0];
     double[] pi = new double[0];
     if (t == 1) {
-      train(data, head, bank); // §4.2
-    } else {
-      logits = associate(t, data, head, bank); // §5.2
-      pi =
-          GumbelSoftmax.sample(
-              logits, settings.association().temperature(), Rngs.of(seed, t, Purpose.GUMBEL));
+      train(data, head, bank); // §4.2, the same for every method
+    } else if (method == Method.H2 || method == Method.H2_UNIFORM) {
+      logits = method.associates() ? associate(t, data, head, bank) : logits; // §5.2
+      pi = method.associates() ? drawPi(t, logits) : uniform(t - 1);
       short[][] counters = trainWithSelection(t, data, head, bank, pi); // §5.3
       ownership.setReuse(t, counters, s, reuse.counterDivisor());
+    } else {
+      // The baselines: a fixed choice of earlier weights instead of association and selection.
+      boolean usesEarlier = method != Method.INDEPENDENT;
+      trainWithFixedReuse(t, data, head, bank);
+      ownership.setReuse(t, counters(usesEarlier), s, reuse.counterDivisor());
     }
-    prune(t); // §4.3 / §5.4
-    retrain(t, data, head, bank); // §4.4 / §5.5
+    if (method.prunes()) {
+      prune(t); // §4.3 / §5.4
+      retrain(t, data, head, bank); // §4.4 / §5.5
+    } else {
+      ownership.prune(t, convWeightValues(), 0.0); // finetune: nothing is freed
+    }
+    if (settings.fixes().bnRecalibration()) {
+      recalibrateBatchNorm(t, data, head, bank);
+    }
     ownership.finishTask(t);
     heads.add(head);
     banks.add(bank);
@@ -125,12 +145,13 @@ public final class H2Trainer {
     for (int k = 1; k <= t; k++) {
       accuracyMatrix.add(new AccuracyCell(t, k, k == t ? accuracy : evaluate(k)));
     }
+    boolean everyWeight = method == Method.FINETUNE;
     TaskOutcome outcome =
         new TaskOutcome(
             t,
             accuracy,
-            ownership.ownedFraction(t),
-            t == 1 ? 0 : ownership.reusedFraction(t),
+            everyWeight ? 1.0 : ownership.ownedFraction(t),
+            t == 1 ? 0 : everyWeight ? 1.0 : ownership.reusedFraction(t),
             pi,
             logits,
             (System.nanoTime() - start) / 1e9);
@@ -140,13 +161,14 @@ public final class H2Trainer {
 
   /**
    * §6: every task again with the final weights. Its accuracy must equal the one measured right
-   * after it trained (zero forgetting by construction); anything else stops the seed.
+   * after it trained (zero forgetting by construction); anything else stops the seed. Finetune,
+   * which changes every weight on every task, is measured without that check: it forgets.
    */
   public List<TaskResult> evaluateAll() {
     List<TaskResult> done = new ArrayList<>();
     for (TaskOutcome o : outcomes) {
       double accFinal = evaluate(o.task());
-      if (Double.compare(accFinal, o.accAfterTask()) != 0) {
+      if (method != Method.FINETUNE && Double.compare(accFinal, o.accAfterTask()) != 0) {
         throw new TrainingFailure(
             seed,
             o.task(),
@@ -166,9 +188,19 @@ public final class H2Trainer {
     return List.copyOf(accuracyMatrix);
   }
 
+  /** Every epoch trained so far (restored tasks' included), in order. */
+  public List<EpochRecord> history() {
+    return List.copyOf(history);
+  }
+
+  /** Maskable weights no task owns: capacity left for later tasks (0 for finetune). */
+  public double freeFraction() {
+    return ownership.freeFraction();
+  }
+
   /** The state after the last finished task, for a checkpoint. */
   public TrainerSnapshot snapshot() {
-    return SeedCheckpoint.snapshot(net, ownership, heads, banks, outcomes, accuracyMatrix);
+    return SeedCheckpoint.snapshot(net, ownership, heads, banks, outcomes, accuracyMatrix, history);
   }
 
   /**
@@ -185,6 +217,7 @@ public final class H2Trainer {
     banks.addAll(restored.banks());
     outcomes.addAll(snap.outcomes());
     accuracyMatrix.addAll(snap.accuracyMatrix());
+    history.addAll(snap.history());
   }
 
   // ---- phases ----
@@ -197,7 +230,113 @@ public final class H2Trainer {
     SplittableRandom shuffle = Rngs.of(seed, 1, Purpose.TRAIN_SHUFFLE);
     sgd.startPhase(tr.lr(), tr.momentum(), trainableMask);
     for (int e = 0; e < tr.epochs(); e++) {
-      runEpoch(1, Phase.TRAIN, e, tr.epochs(), data, head, bank, shuffle, null);
+      runEpoch(1, Phase.TRAIN, e, tr.epochs(), tr.lr(), NaN, data, head, bank, shuffle, null);
+    }
+  }
+
+  /**
+   * π for task t: the reference's Gumbel-softmax draw from p, or with {@code
+   * h2.association.deterministic} softmax(p/τ) without noise.
+   */
+  private double[] drawPi(int t, double[] logits) {
+    double tau = settings.association().temperature();
+    if (settings.association().deterministic()) {
+      return GumbelSoftmax.softmax(logits, tau);
+    }
+    return GumbelSoftmax.sample(logits, tau, Rngs.of(seed, t, Purpose.GUMBEL));
+  }
+
+  /** h2-uniform's π: 1/n for each of the n earlier tasks. */
+  static double[] uniform(int n) {
+    double[] pi = new double[n];
+    Arrays.fill(pi, 1.0 / n);
+    return pi;
+  }
+
+  /**
+   * The baselines' training of task t ≥ 2 (README "Methods"): independent trains only its own
+   * weights, freshly initialised as task 1's were; packnet trains its own weights (re-initialised
+   * as H²'s are) with every earlier weight active and frozen; finetune trains every weight, from
+   * where the last task left them.
+   */
+  private void trainWithFixedReuse(int t, TaskData data, Head head, BnBank bank) {
+    H2Settings.TrainSettings tr = settings.train();
+    switch (method) {
+      case INDEPENDENT -> {
+        initialiseOwnWeights(t, Rngs.of(seed, t, Purpose.INDEPENDENT_INIT));
+        activate(ownership.trainableMask(t));
+        allowTraining(ownership.trainableMask(t));
+      }
+      case PACKNET -> {
+        reinitialiseOwnWeights(t, Rngs.of(seed, t, Purpose.TRAIN_REINIT));
+        activate(ownership.nonFreeMask());
+        allowTraining(ownership.trainableMask(t));
+      }
+      case FINETUNE -> {
+        activate(everyWeight());
+        allowTraining(everyWeight());
+      }
+      default -> throw new IllegalStateException(method + " trains with selection");
+    }
+    SplittableRandom shuffle = Rngs.of(seed, t, Purpose.TRAIN_SHUFFLE);
+    sgd.startPhase(tr.lr(), tr.momentum(), trainableMask);
+    for (int e = 0; e < tr.epochs(); e++) {
+      runEpoch(t, Phase.TRAIN, e, tr.epochs(), tr.lr(), NaN, data, head, bank, shuffle, null);
+    }
+  }
+
+  /**
+   * The fixed reuse counters of a baseline: above every bound where it uses all earlier weights
+   * (packnet, finetune), 0 where it uses none (independent).
+   */
+  private short[][] counters(boolean everyEarlier) {
+    int[] sizes = net.convSizes();
+    short[][] c = new short[sizes.length][];
+    for (int l = 0; l < sizes.length; l++) {
+      c[l] = new short[sizes[l]];
+      if (everyEarlier) {
+        Arrays.fill(c[l], Short.MAX_VALUE);
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The fix {@code h2.fixes.bn-recalibration}: after retraining, the task's BN running statistics
+   * are re-estimated in one pass over its training images (not augmented), as the average of the
+   * batches' means and unbiased variances (PyTorch's momentum = None), with the task's active set;
+   * no weight, gamma or beta changes. Pruning leaves the statistics of the unpruned network
+   * otherwise.
+   */
+  private void recalibrateBatchNorm(int t, TaskData data, Head head, BnBank bank) {
+    activate(activeSet(t));
+    net.use(head, bank);
+    List<BatchNormLayer> bns = net.batchNorms();
+    INDArray[] mean = new INDArray[bns.size()];
+    INDArray[] var = new INDArray[bns.size()];
+    for (int i = 0; i < bns.size(); i++) {
+      mean[i] = Nd4j.zeros(net.dataType, bns.get(i).channels);
+      var[i] = Nd4j.zeros(net.dataType, bns.get(i).channels);
+    }
+    EvalBatches batches = new EvalBatches(data.train(), settings.train().batchSize());
+    int n = 0;
+    while (batches.next(batch)) {
+      // From running statistics of 0 a training-mode pass leaves m·mean and m·unbiased variance of
+      // the batch (m = the BN momentum): the backends' own arithmetic, read back.
+      for (int i = 0; i < bns.size(); i++) {
+        bank.runningMean[i].assign(0);
+        bank.runningVar[i].assign(0);
+      }
+      net.forward(inputs.of(batch), true);
+      for (int i = 0; i < bns.size(); i++) {
+        mean[i].addi(bank.runningMean[i].div(BatchNormLayer.MOMENTUM));
+        var[i].addi(bank.runningVar[i].div(BatchNormLayer.MOMENTUM));
+      }
+      n++;
+    }
+    for (int i = 0; i < bns.size(); i++) {
+      bank.runningMean[i].assign(mean[i].divi(n));
+      bank.runningVar[i].assign(var[i].divi(n));
     }
   }
 
@@ -232,7 +371,18 @@ public final class H2Trainer {
                 earlier.sums(grads, sums);
                 AssociationUpdate.step(p, sums, as.logitLr());
               };
-      runEpoch(t, Phase.ASSOCIATE, e, as.epochs(), data, scratchHead, scratchBank, shuffle, hook);
+      runEpoch(
+          t,
+          Phase.ASSOCIATE,
+          e,
+          as.epochs(),
+          as.lr(),
+          NaN,
+          data,
+          scratchHead,
+          scratchBank,
+          shuffle,
+          hook);
       if (!Arrays.stream(p).allMatch(Double::isFinite)) {
         throw new TrainingFailure(
             seed,
@@ -279,10 +429,12 @@ public final class H2Trainer {
         double std = ReuseSelection.fisherStd(fisher);
         ReuseSelection.count(fisher, ownership.owners(), t, pi, reuse.threshold(), std, counters);
       }
-      activate(
+      float[][] mask =
           ownership.selectionEpochMask(
-              t, counters, e, s, reuse.counterDivisor(), reuse.switchOffAtS()));
-      runEpoch(t, Phase.TRAIN, e, tr.epochs(), data, head, bank, shuffle, null);
+              t, counters, e, s, reuse.counterDivisor(), reuse.switchOffAtS());
+      activate(mask);
+      double off = switchedOff(t, mask);
+      runEpoch(t, Phase.TRAIN, e, tr.epochs(), tr.lr(), off, data, head, bank, shuffle, null);
     }
     return counters;
   }
@@ -309,13 +461,38 @@ public final class H2Trainer {
         convGradients());
   }
 
-  /** §4.3: free the smallest 75 % of task t's weights in every layer; freed weights become 0. */
-  private void prune(int t) {
+  /**
+   * Earlier tasks' weights that {@code mask} leaves out, over all maskable weights: what selection
+   * switched off in this epoch (the history's {@code switched_off}).
+   */
+  private double switchedOff(int t, float[][] mask) {
+    byte[][] owners = ownership.owners();
+    long off = 0;
+    long all = 0;
+    for (int l = 0; l < owners.length; l++) {
+      for (int i = 0; i < owners[l].length; i++) {
+        if (owners[l][i] > 0 && owners[l][i] < t && mask[l][i] == 0f) {
+          off++;
+        }
+      }
+      all += owners[l].length;
+    }
+    return (double) off / all;
+  }
+
+  private float[][] convWeightValues() {
     List<ConvLayer> convs = net.convs();
     float[][] w = new float[convs.size()][];
     for (int l = 0; l < w.length; l++) {
       w[l] = convs.get(l).weight.data().asFloat();
     }
+    return w;
+  }
+
+  /** §4.3: free the smallest 75 % of task t's weights in every layer; freed weights become 0. */
+  private void prune(int t) {
+    List<ConvLayer> convs = net.convs();
+    float[][] w = convWeightValues();
     ownership.prune(t, w, settings.prune().ratio());
     for (int l = 0; l < w.length; l++) {
       INDArray weight = convs.get(l).weight;
@@ -331,7 +508,7 @@ public final class H2Trainer {
     SplittableRandom shuffle = Rngs.of(seed, t, Purpose.RETRAIN_SHUFFLE);
     sgd.startPhase(rt.lr(), settings.train().momentum(), trainableMask);
     for (int e = 0; e < rt.epochs(); e++) {
-      runEpoch(t, Phase.RETRAIN, e, rt.epochs(), data, head, bank, shuffle, null);
+      runEpoch(t, Phase.RETRAIN, e, rt.epochs(), rt.lr(), NaN, data, head, bank, shuffle, null);
     }
   }
 
@@ -340,7 +517,7 @@ public final class H2Trainer {
    * mode.
    */
   private double evaluate(int k) {
-    activate(ownership.activeMask(k));
+    activate(activeSet(k));
     net.use(heads.get(k - 1), banks.get(k - 1));
     EvalBatches batches = new EvalBatches(tasks.get(k - 1).test(), settings.train().batchSize());
     long correct = 0;
@@ -351,6 +528,21 @@ public final class H2Trainer {
       total += batch.size();
     }
     return 100.0 * correct / total;
+  }
+
+  /** Task k's active set: every weight for finetune, §3's otherwise. */
+  private float[][] activeSet(int k) {
+    return method == Method.FINETUNE ? everyWeight() : ownership.activeMask(k);
+  }
+
+  private float[][] everyWeight() {
+    int[] sizes = net.convSizes();
+    float[][] m = new float[sizes.length][];
+    for (int l = 0; l < sizes.length; l++) {
+      m[l] = new float[sizes[l]];
+      Arrays.fill(m[l], 1f);
+    }
+    return m;
   }
 
   // ---- the shared epoch loop ----
@@ -365,6 +557,8 @@ public final class H2Trainer {
       Phase phase,
       int epoch,
       int epochs,
+      double lr,
+      double switchedOff,
       TaskData data,
       Head head,
       BnBank bank,
@@ -413,16 +607,19 @@ public final class H2Trainer {
               + "; training diverged: "
               + FiniteCheck.advice(phase, settings));
     }
-    listener.epochEnded(
-        new EpochEnd(
-            seed,
+    double accuracy = 100.0 * correct / seen;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    history.add(
+        new EpochRecord(
             t,
-            phase,
+            phase.name().toLowerCase(Locale.ROOT),
             epoch,
-            epochs,
             loss,
-            100.0 * correct / seen,
-            (System.nanoTime() - start) / 1e9));
+            accuracy,
+            lr,
+            seconds,
+            switchedOff));
+    listener.epochEnded(new EpochEnd(seed, t, phase, epoch, epochs, loss, accuracy, seconds));
   }
 
   // ---- weights and masks ----
@@ -436,6 +633,23 @@ public final class H2Trainer {
       INDArray mask = Nd4j.createFromArray(own[l]).reshape(c.weight.shape());
       INDArray fresh = Init.normal(rng, c.size(), settings.reinitStd()).reshape(c.weight.shape());
       // w ← w·(1 − m) + fresh·m
+      c.weight.muli(mask.rsub(1)).addi(fresh.muli(mask));
+    }
+    net.refreshWeights();
+  }
+
+  /**
+   * independent: task t's weights (the free ones it took) restart from PyTorch's default conv init,
+   * as task 1's did; all others keep their values.
+   */
+  private void initialiseOwnWeights(int t, SplittableRandom rng) {
+    float[][] own = ownership.trainableMask(t);
+    List<ConvLayer> convs = net.convs();
+    for (int l = 0; l < convs.size(); l++) {
+      ConvLayer c = convs.get(l);
+      INDArray mask = Nd4j.createFromArray(own[l]).reshape(c.weight.shape());
+      INDArray fresh =
+          Init.uniform(rng, c.size(), 1.0 / Math.sqrt(c.fanIn())).reshape(c.weight.shape());
       c.weight.muli(mask.rsub(1)).addi(fresh.muli(mask));
     }
     net.refreshWeights();

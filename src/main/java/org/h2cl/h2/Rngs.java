@@ -18,7 +18,11 @@ final class Rngs {
     TRAIN_REINIT,
     TRAIN_SHUFFLE,
     FISHER_ORDER,
-    RETRAIN_SHUFFLE
+    RETRAIN_SHUFFLE,
+    /**
+     * independent's fresh init of a task's own weights (added last: the others keep their streams).
+     */
+    INDEPENDENT_INIT
   }
 
   private Rngs() {}

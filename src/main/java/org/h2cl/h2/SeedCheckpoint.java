@@ -30,7 +30,8 @@ final class SeedCheckpoint {
       List<Head> heads,
       List<BnBank> banks,
       List<TaskOutcome> outcomes,
-      List<AccuracyCell> accuracyMatrix) {
+      List<AccuracyCell> accuracyMatrix,
+      List<EpochRecord> history) {
     List<ConvLayer> convs = net.convs();
     float[][] weights = new float[convs.size()][];
     for (int l = 0; l < weights.length; l++) {
@@ -51,7 +52,13 @@ final class SeedCheckpoint {
               floats(bank.runningVar)));
     }
     return new TrainerSnapshot(
-        weights, ownership.export(), h, b, List.copyOf(outcomes), List.copyOf(accuracyMatrix));
+        weights,
+        ownership.export(),
+        h,
+        b,
+        List.copyOf(outcomes),
+        List.copyOf(accuracyMatrix),
+        List.copyOf(history));
   }
 
   /** What {@link #restore} rebuilds besides the conv weights, which it loads into the network. */
@@ -184,8 +191,26 @@ final class SeedCheckpoint {
       m[3 * i + 2] = cells.get(i).accuracy();
     }
     b.put("accuracy-matrix", m);
+    // history: 8 numbers per epoch, the phase as its ordinal.
+    List<EpochRecord> history = s.history();
+    double[] h = new double[history.size() * HISTORY_FIELDS];
+    for (int i = 0; i < history.size(); i++) {
+      EpochRecord e = history.get(i);
+      int j = HISTORY_FIELDS * i;
+      h[j] = e.task();
+      h[j + 1] = Phase.valueOf(e.phase().toUpperCase(java.util.Locale.ROOT)).ordinal();
+      h[j + 2] = e.epoch();
+      h[j + 3] = e.loss();
+      h[j + 4] = e.trainAccuracy();
+      h[j + 5] = e.lr();
+      h[j + 6] = e.seconds();
+      h[j + 7] = e.switchedOff();
+    }
+    b.put("history", h);
     return b;
   }
+
+  private static final int HISTORY_FIELDS = 8;
 
   static TrainerSnapshot read(ArrayBundle b, int bnLayers) {
     try {
@@ -241,7 +266,22 @@ final class SeedCheckpoint {
       OwnershipState ownership =
           new OwnershipState(
               b.ints("ownership.layer-sizes"), b.ints("ownership.last-finished")[0], owner, reuse);
-      return new TrainerSnapshot(weights, ownership, heads, banks, outcomes, cells);
+      List<EpochRecord> history = new ArrayList<>();
+      // Checkpoints written before the history table have none.
+      double[] h = b.contains("history") ? b.doubles("history") : new double[0];
+      for (int i = 0; i + HISTORY_FIELDS - 1 < h.length; i += HISTORY_FIELDS) {
+        history.add(
+            new EpochRecord(
+                (int) h[i],
+                Phase.values()[(int) h[i + 1]].name().toLowerCase(java.util.Locale.ROOT),
+                (int) h[i + 2],
+                h[i + 3],
+                h[i + 4],
+                h[i + 5],
+                h[i + 6],
+                h[i + 7]));
+      }
+      return new TrainerSnapshot(weights, ownership, heads, banks, outcomes, cells, history);
     } catch (IllegalArgumentException | NullPointerException | ArrayIndexOutOfBoundsException e) {
       throw new CheckpointException(
           "checkpoint " + b.source() + " is not a valid H2 seed state: " + e.getMessage(), e);

@@ -18,8 +18,9 @@ public final class SeedRunner {
   private SeedRunner() {}
 
   /**
-   * Trains every task of the seed, resuming after the latest checkpoint of {@code checkpoints} and
-   * saving one after each finished task; then re-evaluates every task (zero-forgetting check).
+   * Trains every task of the seed with {@code settings.method()}, resuming after the latest
+   * checkpoint of {@code checkpoints} and saving one after each finished task; then re-evaluates
+   * every task (zero-forgetting check).
    */
   public static SeedResult run(
       H2Settings settings, int seed, CheckpointStore checkpoints, TrainingListener listener) {
@@ -59,9 +60,12 @@ public final class SeedRunner {
     }
     SeedResult result =
         new SeedResult(
+            settings.method().key,
             seed,
             trainer.evaluateAll(),
             trainer.accuracyMatrix(),
+            trainer.history(),
+            trainer.freeFraction(),
             backendName(),
             deviceName(),
             Nd4j.getEnvironment().maxMasterThreads(),

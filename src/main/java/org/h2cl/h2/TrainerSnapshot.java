@@ -17,7 +17,19 @@ public record TrainerSnapshot(
     List<HeadArrays> heads,
     List<BankArrays> banks,
     List<TaskOutcome> outcomes,
-    List<AccuracyCell> accuracyMatrix) {
+    List<AccuracyCell> accuracyMatrix,
+    List<EpochRecord> history) {
+
+  /** A snapshot without history (checkpoints written before the history table existed). */
+  public TrainerSnapshot(
+      float[][] convWeights,
+      OwnershipState ownership,
+      List<HeadArrays> heads,
+      List<BankArrays> banks,
+      List<TaskOutcome> outcomes,
+      List<AccuracyCell> accuracyMatrix) {
+    this(convWeights, ownership, heads, banks, outcomes, accuracyMatrix, List.of());
+  }
 
   /** One task's head. */
   public record HeadArrays(float[] weight, float[] bias) {}

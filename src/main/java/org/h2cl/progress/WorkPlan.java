@@ -2,6 +2,7 @@ package org.h2cl.progress;
 
 import java.io.Serializable;
 import org.h2cl.config.H2Settings;
+import org.h2cl.config.Method;
 import org.h2cl.h2.Phase;
 
 /**
@@ -22,13 +23,14 @@ import org.h2cl.h2.Phase;
 public record WorkPlan(int tasks, int associationEpochs, int trainEpochs, int retrainEpochs)
     implements Serializable {
 
-  /** The plan of a seed trained with {@code settings}. */
+  /** The plan of a seed trained with {@code settings} (of one method; H²'s plan otherwise). */
   public static WorkPlan of(H2Settings settings) {
+    Method method = settings.methods().size() == 1 ? settings.method() : Method.H2;
     return new WorkPlan(
         settings.data().tasks(),
-        settings.association().epochs(),
+        method.associates() ? settings.association().epochs() : 0,
         settings.train().epochs(),
-        settings.retrain().epochs());
+        method.prunes() ? settings.retrain().epochs() : 0);
   }
 
   /** Epochs of task {@code t} (1-based). */

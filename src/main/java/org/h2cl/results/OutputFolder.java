@@ -23,10 +23,11 @@ import org.h2cl.storage.OwnedFolder;
  * The layout of a run's output folder:
  *
  * <pre>
- *   &lt;uri&gt;/task_results/  accuracy_matrix/  summary/  run/   Parquet tables (ResultSchemas)
+ *   &lt;uri&gt;/task_results/  accuracy_matrix/  history/  summary/  run/   Parquet (ResultSchemas)
+ *   &lt;uri&gt;/csv/&lt;table&gt;.csv                                       with h2.output.csv (CsvTables)
  *   &lt;uri&gt;/_checkpoints/                                         checkpoints (default location)
  *   &lt;uri&gt;/_staging-&lt;run id&gt;/                                    tables being written
- *   &lt;uri&gt;/_staging-&lt;run id&gt;/_READY                             all four staged: moving them
+ *   &lt;uri&gt;/_staging-&lt;run id&gt;/_READY                             all five staged: moving them
  *   &lt;uri&gt;/_RUN_COMPLETE                                         written last, by a finished run
  *   &lt;uri&gt;/_H2_OWNED, &lt;uri&gt;/&lt;table&gt;/_H2_OWNED, …                 the job's mark (OwnedFolder)
  *   &lt;uri&gt;/_H2_LOCK                                              the running job's lock (RunLock)
@@ -78,6 +79,11 @@ public final class OutputFolder {
   }
 
   /** The folder's fully qualified URI (a relative path resolved against the working folder). */
+  /** The folder's file system. */
+  FileSystem fileSystem() {
+    return fs;
+  }
+
   public String uri() {
     return root.toString();
   }
@@ -114,6 +120,8 @@ public final class OutputFolder {
         String name = f.getPath().getName();
         if (f.isDirectory() && ResultSchemas.TABLES.containsKey(name)) {
           foreign.addAll(OwnedFolder.foreignIn(fs, f, OutputFolder::isTableFile));
+        } else if (f.isDirectory() && name.equals(CsvTables.FOLDER)) {
+          foreign.addAll(OwnedFolder.foreignIn(fs, f, CsvTables::isCsvFile));
         } else if (f.isDirectory() && name.startsWith(STAGING_PREFIX)) {
           foreign.addAll(OwnedFolder.foreignIn(fs, f, entry -> true));
         }
@@ -130,6 +138,7 @@ public final class OutputFolder {
     String name = f.getPath().getName();
     if (f.isDirectory()) {
       return ResultSchemas.TABLES.containsKey(name)
+          || name.equals(CsvTables.FOLDER)
           || name.startsWith(STAGING_PREFIX)
           || name.equals(CHECKPOINTS);
     }
@@ -169,7 +178,7 @@ public final class OutputFolder {
   public void clearResults() {
     try {
       delete(new Path(root, MARKER));
-      for (String table : ResultSchemas.TABLES.keySet()) {
+      for (String table : published()) {
         deleteOwned(table(table));
       }
       if (exists(root)) {
@@ -201,6 +210,13 @@ public final class OutputFolder {
     try {
       for (String table : ResultSchemas.TABLES.keySet()) {
         OwnedFolder.claim(fs, new Path(staging, table), "result table " + table);
+      }
+      Path csv = new Path(staging, CsvTables.FOLDER);
+      if (fs.exists(csv)) {
+        OwnedFolder.claim(fs, csv, "CSV copies of the result tables");
+      } else {
+        // An earlier run's CSV copies would not match the new tables (h2.output.csv is off now).
+        deleteOwned(table(CsvTables.FOLDER));
       }
       // The point of no return: from here on a crash is completed by the next start, not undone.
       writeAtomically(new Path(staging, READY), "complete=" + complete + "\n" + markerText + "\n");
@@ -301,7 +317,7 @@ public final class OutputFolder {
       throws IOException {
     // An earlier marker must not vouch for tables that are about to change.
     delete(new Path(root, MARKER));
-    for (String table : ResultSchemas.TABLES.keySet()) {
+    for (String table : published()) {
       Path staged = new Path(staging, table);
       if (!fs.exists(staged)) {
         continue; // moved before the crash
@@ -317,6 +333,13 @@ public final class OutputFolder {
       afterStep.accept(MARKER);
     }
     delete(staging);
+  }
+
+  /** The folders a publish moves into place: the tables, then their CSV copies. */
+  private static List<String> published() {
+    List<String> names = new ArrayList<>(ResultSchemas.TABLES.keySet());
+    names.add(CsvTables.FOLDER);
+    return names;
   }
 
   /** Writes a small text file under a temporary name, then renames it, so it appears whole. */

@@ -15,17 +15,19 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The schemas of the four result tables, defined here and nowhere else; docs/OUTPUT.md explains
+ * The schemas of the five result tables, defined here and nowhere else; docs/OUTPUT.md explains
  * every column. Every field is declared nullable because Parquet read back through Spark always is,
- * so a table read from disk has exactly these schemas; only {@code summary.std_acc} is ever null.
+ * so a table read from disk has exactly these schemas; only {@code summary.std_acc} and {@code
+ * history.switched_off} are ever null. Every table starts with the method.
  */
 public final class ResultSchemas {
 
   private ResultSchemas() {}
 
-  /** One row per seed and task. */
+  /** One row per method, seed and task. */
   public static final StructType TASK_RESULTS =
       struct(
+          field("method", StringType),
           field("seed", IntegerType),
           field("task", IntegerType),
           field("acc_after_task", DoubleType),
@@ -37,17 +39,36 @@ public final class ResultSchemas {
           field("train_seconds", DoubleType),
           field("resumed", BooleanType));
 
-  /** One row per seed, finished task and evaluated task. */
+  /** One row per method, seed, finished task and evaluated task. */
   public static final StructType ACCURACY_MATRIX =
       struct(
+          field("method", StringType),
           field("seed", IntegerType),
           field("after_task", IntegerType),
           field("task", IntegerType),
           field("accuracy", DoubleType));
 
-  /** One row per task (T1, T2, ...) and one for the average over tasks (Avg). */
+  /** One row per method, seed, task, phase and epoch: the learning curves. */
+  public static final StructType HISTORY =
+      struct(
+          field("method", StringType),
+          field("seed", IntegerType),
+          field("task", IntegerType),
+          field("phase", StringType),
+          field("epoch", IntegerType),
+          field("loss", DoubleType),
+          field("train_accuracy", DoubleType),
+          field("lr", DoubleType),
+          field("seconds", DoubleType),
+          field("switched_off", DoubleType));
+
+  /**
+   * Per method: one row per task (T1, T2, ...), one for the average over tasks (Avg), then one per
+   * metric ({@link Metrics#NAMES}).
+   */
   public static final StructType SUMMARY =
       struct(
+          field("method", StringType),
           field("benchmark", StringType),
           field("task", StringType),
           field("mean_acc", DoubleType),
@@ -57,6 +78,7 @@ public final class ResultSchemas {
   /** Per-seed provenance, an element of {@code run.seeds}. */
   public static final StructType SEED_INFO =
       struct(
+          field("method", StringType),
           field("seed", IntegerType),
           field("backend", StringType),
           field("device", StringType),
@@ -72,7 +94,7 @@ public final class ResultSchemas {
 
   /** A seed that failed for good, an element of {@code run.failed_seeds}. */
   public static final StructType SEED_FAILURE =
-      struct(field("seed", IntegerType), field("error", StringType));
+      struct(field("method", StringType), field("seed", IntegerType), field("error", StringType));
 
   /** One row: what ran, where, with which settings and versions. */
   public static final StructType RUN =
@@ -102,6 +124,7 @@ public final class ResultSchemas {
     Map<String, StructType> t = new LinkedHashMap<>();
     t.put("task_results", TASK_RESULTS);
     t.put("accuracy_matrix", ACCURACY_MATRIX);
+    t.put("history", HISTORY);
     t.put("summary", SUMMARY);
     t.put("run", RUN);
     return Collections.unmodifiableMap(t);

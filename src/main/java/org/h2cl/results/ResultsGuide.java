@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the job prints after the paper's table: where the four tables are and how to open the
+ * What the job prints after the paper's table: where the five tables are and how to open the
  * notebook on them.
  */
 public final class ResultsGuide {
@@ -15,9 +15,10 @@ public final class ResultsGuide {
   /** What each table of {@link ResultSchemas#TABLES} holds. */
   static final Map<String, String> TABLES =
       Map.of(
-          "task_results", "one row per seed and task",
-          "accuracy_matrix", "one row per seed, finished task and evaluated task",
-          "summary", "one row per task and Avg: the table above",
+          "task_results", "one row per method, seed and task",
+          "accuracy_matrix", "one row per method, seed, finished task and evaluated task",
+          "history", "one row per method, seed, task, phase and epoch: the learning curves",
+          "summary", "per method a row per task, Avg and metric: the table above",
           "run", "settings, versions, devices and times of this run");
 
   private ResultsGuide() {}

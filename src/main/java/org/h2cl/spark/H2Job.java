@@ -27,6 +27,7 @@ import org.h2cl.checkpoint.Fingerprint;
 import org.h2cl.compute.Backends;
 import org.h2cl.config.H2Settings;
 import org.h2cl.config.H2Settings.DataSettings;
+import org.h2cl.config.Method;
 import org.h2cl.config.Redaction;
 import org.h2cl.config.SettingsException;
 import org.h2cl.data.DataException;
@@ -189,22 +190,43 @@ public final class H2Job {
     clearOrRecoverOutput(out, checkpoints, settings.output().overwrite());
 
     LOG.info(
-        "run {}: seeds {} on {}, output {}",
+        "run {}: methods {}, seeds {} on {}, output {}",
         runId,
+        settings.methods(),
         settings.seeds(),
         spark.sparkContext().master(),
         Redaction.uris(out.uri()));
-    ProgressFiles progress = ProgressFiles.under(checkpoints, runId);
-    // What an interrupted earlier run left (the driver ignores it: another run id).
-    deleteQuietly(progress);
-    SeedTask task = new SeedTask(settings, checkpoints, progress, options, trainer);
     List<SeedResult> results = new ArrayList<>();
     List<SeedFailure> failures = new ArrayList<>();
-    try (ProgressMonitor monitor = new ProgressMonitor(progress, settings.seeds(), view)) {
-      monitor.start(spark.sparkContext().isLocal());
-      trainSeeds(spark, settings.seeds(), task, results, failures, monitor);
-    } finally {
+    // One method after the other, each method's seeds all at once: the progress display and
+    // each method's checkpoint folder stay what they are for a single method.
+    for (Method method : settings.methods()) {
+      if (settings.methods().size() > 1) {
+        // The progress lines below name seeds only.
+        System.out.println(
+            "method "
+                + method
+                + " ("
+                + (settings.methods().indexOf(method) + 1)
+                + " of "
+                + settings.methods().size()
+                + ")");
+      }
+      CheckpointStore store = checkpoints.forMethod(method.key);
+      store.claimFolder();
+      ProgressFiles progress = ProgressFiles.under(store, runId);
+      // What an interrupted earlier run left (the driver ignores it: another run id).
       deleteQuietly(progress);
+      SeedTask task = new SeedTask(settings.forMethod(method), store, progress, options, trainer);
+      try (ProgressMonitor monitor = new ProgressMonitor(progress, settings.seeds(), view)) {
+        monitor.start(spark.sparkContext().isLocal());
+        trainSeeds(spark, method, settings.seeds(), task, results, failures, monitor);
+      } finally {
+        deleteQuietly(progress);
+      }
+      if (shuttingDown()) {
+        break;
+      }
     }
     if (shuttingDown()) {
       // Spark has stopped: no tables can be written, and the JVM exits with the signal's status.
@@ -230,7 +252,8 @@ public final class H2Job {
             Redaction.uris(out.uri()),
             Redaction.uris(checkpoints.uri()),
             failures);
-    List<Row> summary = ResultTables.write(spark, results, info, out.uri());
+    List<Row> summary =
+        ResultTables.write(spark, results, info, out.uri(), settings.output().csv());
     String table = PaperTable.format(summary);
     // Apart from the progress display above it.
     System.out.println();
@@ -329,6 +352,7 @@ public final class H2Job {
    */
   private static void trainSeeds(
       SparkSession spark,
+      Method method,
       List<Integer> seeds,
       SeedTask task,
       List<SeedResult> results,
@@ -350,7 +374,7 @@ public final class H2Job {
             seed,
             pool.submit(
                 () -> {
-                  jsc.setJobDescription("H2 seed " + seed);
+                  jsc.setJobDescription("H2 " + method + " seed " + seed);
                   try {
                     SeedResult r =
                         SeedResultJson.read(
@@ -388,8 +412,9 @@ public final class H2Job {
                 job.getKey());
             continue;
           }
-          SeedFailure f = new SeedFailure(job.getKey(), Redaction.uris(describe(e.getCause())));
-          LOG.error("seed {} failed: {}", f.seed(), f.error());
+          SeedFailure f =
+              new SeedFailure(method.key, job.getKey(), Redaction.uris(describe(e.getCause())));
+          LOG.error("{} seed {} failed: {}", f.method(), f.seed(), f.error());
           failures.add(f);
         }
       }

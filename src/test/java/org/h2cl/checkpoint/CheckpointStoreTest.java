@@ -3,6 +3,7 @@ package org.h2cl.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.OptionalInt;
 import org.h2cl.config.H2Settings;
+import org.h2cl.storage.OwnedFolder;
 import org.h2cl.testing.SettingsFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +58,40 @@ class CheckpointStoreTest {
     assertEquals("3", two.meta(CheckpointStore.SEED_KEY));
     assertEquals("2", two.meta(CheckpointStore.TASK_KEY));
     store.verifyFingerprints();
+  }
+
+  /**
+   * Each method but h2 keeps its checkpoints in method=<m>/ under the run's store: the run's store
+   * sees them (not empty, fingerprints checked, deleted with overwrite), accepts a marked method
+   * folder as its own and names an unmarked one.
+   */
+  @Test
+  void otherMethodsKeepTheirCheckpointsInTheirOwnFolder() throws IOException {
+    CheckpointStore run = new CheckpointStore(uri(), "fp-a");
+    OwnedFolder.claim(
+        org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+        new org.apache.hadoop.fs.Path(uri()),
+        "test");
+    assertSame(run, run.forMethod("h2"));
+    CheckpointStore packnet = run.forMethod("packnet");
+    packnet.claimFolder();
+    assertTrue(run.isEmpty(), "a marked, empty method folder holds no checkpoint");
+    packnet.save(2, 1, state(1));
+    assertTrue(Files.isRegularFile(tmp.resolve("ckpt/method=packnet/seed=2/task=1.h2ckpt")));
+    assertFalse(run.isEmpty());
+    assertEquals(List.of(), run.seeds(), "h2's seeds are its own");
+    assertEquals(List.of(), run.foreign());
+    new CheckpointStore(uri(), "fp-b").forMethod("packnet").save(3, 1, state(1));
+    assertThrows(CheckpointException.class, run::verifyFingerprints);
+
+    Files.createDirectories(tmp.resolve("ckpt/method=finetune"));
+    assertEquals(List.of("method=finetune/"), run.foreign());
+    Files.delete(tmp.resolve("ckpt/method=finetune"));
+    assertThrows(IllegalArgumentException.class, () -> run.forMethod("../x"));
+
+    run.deleteAll();
+    assertFalse(Files.exists(tmp.resolve("ckpt/method=packnet")));
+    assertTrue(run.isEmpty());
   }
 
   @Test

@@ -45,6 +45,33 @@ class SettingsLoaderTest {
         "no problem contains " + List.of(fragments) + " in\n" + e.getMessage());
   }
 
+  /** h2.methods: names in any order, each once; forMethod narrows the settings to one. */
+  @Test
+  void methodsAreReadInTheGivenOrderAndNarrowedToOne() {
+    H2Settings s = load("h2.methods=[finetune, h2, independent]", "h2.fixes.bn-recalibration=true");
+    assertEquals(List.of(Method.FINETUNE, Method.H2, Method.INDEPENDENT), s.methods());
+    assertThrows(IllegalStateException.class, s::method);
+    H2Settings one = s.forMethod(Method.INDEPENDENT);
+    assertEquals(Method.INDEPENDENT, one.method());
+    assertTrue(one.fixes().bnRecalibration());
+    assertEquals(s.train(), one.train());
+  }
+
+  @Test
+  void badMethodsAreRefusedNamingTheKeyAndTheChoices() {
+    assertProblem(
+        failure("h2.methods=[h2, ewc]"),
+        "h2.methods",
+        "element 1",
+        "h2, h2-uniform, independent, packnet, finetune",
+        "ewc");
+    assertProblem(failure("h2.methods=[h2, h2]"), "h2.methods", "h2 appears more than once");
+    assertProblem(failure("h2.methods=[]"), "h2.methods", "a non-empty list");
+    assertProblem(failure("h2.methods=h2"), "h2.methods", "a non-empty list");
+    assertProblem(failure("h2.fixes.bn-recalibration=maybe"), "h2.fixes.bn-recalibration");
+    assertProblem(failure("h2.fixes.other=true"), "h2.fixes.other", "unknown key");
+  }
+
   @Test
   void sparkSettingsOnTheCommandLineReachTheSparkConfTakenLiterally() {
     H2Settings s =
@@ -88,6 +115,11 @@ class SettingsLoaderTest {
     assertEquals(0.01, s.association().lr());
     assertEquals(0.001, s.association().logitLr());
     assertEquals(1.0, s.association().temperature());
+    assertFalse(s.association().deterministic());
+    assertEquals(List.of(Method.H2), s.methods());
+    assertEquals(Method.H2, s.method());
+    assertFalse(s.fixes().bnRecalibration());
+    assertFalse(s.output().csv());
     assertEquals(0.001, s.reinitStd());
     assertEquals(0.9, s.reuse().selectionFraction());
     assertEquals(90.0, s.reuse().selectionEpochs(s.train().epochs()), 1e-9);

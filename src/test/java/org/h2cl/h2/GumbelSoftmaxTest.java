@@ -32,6 +32,24 @@ class GumbelSoftmaxTest {
         1e-12);
   }
 
+  /** h2.association.deterministic: softmax(p/τ) by hand, no draw. */
+  @Test
+  void softmaxWithoutNoise() {
+    // p = [ln 3, 0], τ = 1: e^p = [3, 1] → [0.75, 0.25]; τ = 2 halves the logits: [√3, 1]/(√3+1).
+    assertArrayEquals(
+        new double[] {0.75, 0.25},
+        GumbelSoftmax.softmax(new double[] {Math.log(3), 0}, 1.0),
+        1e-15);
+    double r = Math.sqrt(3);
+    assertArrayEquals(
+        new double[] {r / (r + 1), 1 / (r + 1)},
+        GumbelSoftmax.softmax(new double[] {Math.log(3), 0}, 2.0),
+        1e-15);
+    assertArrayEquals(new double[] {1.0}, GumbelSoftmax.softmax(new double[] {0.3}, 1.0));
+    assertArrayEquals(
+        new double[] {0.5, 0.5}, GumbelSoftmax.softmax(new double[] {1000, 1000}, 0.5));
+  }
+
   @Test
   void stableForLargeLogits() {
     double[] pi = GumbelSoftmax.apply(new double[] {1000, 0}, new double[] {G0, G0}, 1);

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,17 +27,22 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.h2cl.results.OutputFolder;
+import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.EpochRecord;
+import org.h2cl.h2.SeedResult;
+import org.h2cl.h2.TaskOutcome;
+import org.h2cl.h2.TaskResult;
 import org.h2cl.results.ResultSchemas;
+import org.h2cl.results.ResultTables;
+import org.h2cl.results.RunInfo;
+import org.h2cl.results.SeedFailure;
+import org.h2cl.results.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -199,7 +203,14 @@ class NotebooksTest {
             "backend",
             "device",
             "kernels",
-            "error")) {
+            "error",
+            "method",
+            "phase",
+            "loss",
+            "train_accuracy",
+            "switched_off",
+            "lr",
+            "seconds")) {
       assertTrue(used.contains(column), "results.ipynb does not use " + column + "; uses " + used);
     }
   }
@@ -301,16 +312,30 @@ class NotebooksTest {
     env.put("MPLCONFIGDIR", tmp.resolve("mplconfig").toString());
 
     env.put("H2_RUN", a.toString());
-    String outA = execute(RESULTS, env, tmp.resolve("figures-a"), 4);
-    assertTrue(outA.contains("Zero forgetting"), outA);
+    String outA = execute(RESULTS, env, tmp.resolve("figures-a"), 5);
+    assertTrue(outA.contains("h2: Zero forgetting"), outA);
+    assertTrue(outA.contains("independent: Zero forgetting"), outA);
+    assertTrue(
+        outA.contains(
+            "finetune: Forgetting: max drop 20.00 percentage points, on task 1 after task 5"),
+        outA);
+    assertTrue(outA.contains("methods: h2, independent, finetune"), outA);
+    // The metrics table: h2's BWT 0, finetune's negative; FWT against independent (+1 point).
+    assertTrue(outA.contains("0.00 ± 0.00"), outA);
+    assertTrue(outA.contains("-12.50 ± 0.00"), outA);
+    assertTrue(outA.contains("1.00 ± 0.00"), outA);
+    assertFalse(outA.contains("barely moved"), outA);
     assertTrue(outA.contains("Failed seeds: none."), outA);
     assertTrue(outA.contains("98.82"), "the paper's T1 figure is shown:\n" + outA);
     assertTrue(outA.contains("benchmark: Split CIFAR-10\n"), outA);
 
     env.put("H2_RUN", b.toString());
-    String outB = execute(RESULTS, env, tmp.resolve("figures-b"), 4);
+    String outB = execute(RESULTS, env, tmp.resolve("figures-b"), 5);
+    assertTrue(outB.contains("WARNING: h2's association logits barely moved"), outB);
+    assertTrue(outB.contains("FWT: n/a"), outB);
     assertTrue(
-        outB.contains("Forgetting: max drop 0.50 percentage points, on task 2 after task 4"), outB);
+        outB.contains("h2: Forgetting: max drop 0.50 percentage points, on task 2 after task 4"),
+        outB);
     assertTrue(outB.contains("NOTE: not every seed finished"), outB);
     assertTrue(outB.contains("Failed seeds: 1"), outB);
     assertTrue(outB.contains("injected failure"), outB);
@@ -326,6 +351,29 @@ class NotebooksTest {
     assertTrue(outCompare.contains("different fingerprints"), outCompare);
     assertTrue(outCompare.contains("A and B are different benchmarks"), outCompare);
     assertFalse(outCompare.contains("98.82"), outCompare);
+    assertTrue(outCompare.contains("A: run-a (run-a)"), outCompare);
+    assertTrue(outCompare.contains("methods in both runs: h2"), outCompare);
+
+    // A run that is not there: every path tried is named.
+    env.put("H2_RUN_B", "no-such-run");
+    Python.Result missing =
+        Python.run(
+            env,
+            300,
+            List.of(
+                "-c",
+                EXECUTE,
+                DIR.resolve(COMPARE).toString(),
+                tmp.resolve("figures-missing").toString()));
+    assertEquals(1, missing.exit(), missing.output());
+    assertTrue(
+        missing.output().contains("run B ('no-such-run') not found; tried "), missing.output());
+    assertTrue(
+        missing.output().contains(Path.of("no-such-run").toAbsolutePath().toString())
+            && missing
+                .output()
+                .contains(Path.of("..", "no-such-run").toAbsolutePath().normalize().toString()),
+        missing.output());
   }
 
   /**
@@ -716,96 +764,147 @@ class NotebooksTest {
       String id,
       String benchmark,
       String source,
+      List<String> methods,
       double[][] accuracy,
       int epochs,
       boolean forgetting,
-      boolean failedSeed) {
+      boolean failedSeed,
+      double logitStep) {
 
+    /** A finished Split CIFAR-10 run of three methods; finetune forgets, h2 does not. */
     static final FakeRun A =
         new FakeRun(
             "run-a",
             "Split CIFAR-10",
             "cifar10-binary",
+            List.of("h2", "independent", "finetune"),
             new double[][] {{98.9, 94.0, 96.5, 98.8, 98.3}, {98.7, 94.5, 96.1, 99.0, 98.1}},
             100,
             false,
-            false);
+            false,
+            0.1);
+
+    /** Split MNIST, h2 alone, logits that barely moved, a seed that forgot, a failed seed. */
     static final FakeRun B =
         new FakeRun(
             "run-b",
             "Split MNIST",
             "mnist-idx",
+            List.of("h2"),
             new double[][] {{90.0, 85.0, 88.0, 92.0, 91.0}, {91.0, 86.0, 87.5, 91.0, 92.5}},
             2,
             true,
-            true);
+            true,
+            0.0005);
 
     static final int TASKS = 5;
     static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
 
-    /** Seed 1 forgets 0.5 points on task 2 from task 4 on, when {@code forgetting}. */
-    double acc(int seed, int task, int afterTask) {
+    /**
+     * h2's seed 1 forgets 0.5 points on task 2 from task 4 on, when {@code forgetting}; finetune
+     * loses 5 points per later task; independent is a point below h2.
+     */
+    double acc(String method, int seed, int task, int afterTask) {
       double a = accuracy[seed][task - 1];
-      return forgetting && seed == 1 && task == 2 && afterTask >= 4 ? a - 0.5 : a;
+      return switch (method) {
+        case "finetune" -> a - 5.0 * (afterTask - task);
+        case "independent" -> a - 1.0;
+        default -> forgetting && seed == 1 && task == 2 && afterTask >= 4 ? a - 0.5 : a;
+      };
     }
 
-    void write(SparkSession spark, Path out) throws IOException {
-      List<Row> tasks = new ArrayList<>();
-      List<Row> matrix = new ArrayList<>();
-      for (int seed = 0; seed < accuracy.length; seed++) {
-        for (int t = 1; t <= TASKS; t++) {
-          List<Double> logits = new ArrayList<>();
-          for (int k = 1; k < t; k++) {
-            logits.add(0.1 * k + 0.05 * seed);
-          }
-          tasks.add(
-              RowFactory.create(
-                  seed,
-                  t,
-                  acc(seed, t, t),
-                  acc(seed, t, TASKS),
-                  0.25 * Math.pow(0.75, t - 1),
-                  t == 1 ? 0.0 : 0.04 * t + 0.01 * seed,
-                  softmax(logits),
-                  logits,
-                  600.0 * t + 13 * seed,
-                  seed == 0 && t <= 2));
-          for (int after = t; after <= TASKS; after++) {
-            matrix.add(RowFactory.create(seed, after, t, acc(seed, t, after)));
-          }
-        }
-      }
-      save(spark, tasks, ResultSchemas.TASK_RESULTS, out, "task_results");
-      save(spark, matrix, ResultSchemas.ACCURACY_MATRIX, out, "accuracy_matrix");
-      save(spark, summary(), ResultSchemas.SUMMARY, out, "summary");
-      save(spark, List.of(run(out)), ResultSchemas.RUN, out, "run");
-      if (!failedSeed) {
-        Files.writeString(out.resolve(OutputFolder.MARKER), "run_id=" + id + "\n");
-      }
-    }
-
-    /** As the job computes it: mean and sample std over seeds per task, then of seed averages. */
-    List<Row> summary() {
-      List<Row> rows = new ArrayList<>();
-      double[] seedSums = new double[accuracy.length];
-      for (int t = 1; t <= TASKS; t++) {
-        double[] v = new double[accuracy.length];
+    /** The tables as the job writes them: through ResultTables, from seed results. */
+    void write(SparkSession spark, Path out) {
+      List<SeedResult> results = new ArrayList<>();
+      for (String method : methods) {
         for (int seed = 0; seed < accuracy.length; seed++) {
-          v[seed] = acc(seed, t, TASKS);
-          seedSums[seed] += v[seed];
+          results.add(seed(method, seed));
         }
-        rows.add(RowFactory.create(benchmark, "T" + t, mean(v), std(v), v.length));
       }
-      double[] avg = Arrays.stream(seedSums).map(s -> s / TASKS).toArray();
-      rows.add(RowFactory.create(benchmark, "Avg", mean(avg), std(avg), avg.length));
-      return rows;
+      List<SeedFailure> failures =
+          failedSeed
+              ? List.of(
+                  new SeedFailure(
+                      "h2",
+                      2,
+                      "java.lang.IllegalStateException: injected failure\n"
+                          + "\tat org.h2cl.spark.SeedTask.call(SeedTask.java:1)"))
+              : List.of();
+      RunInfo info =
+          new RunInfo(
+              id,
+              benchmark,
+              START,
+              START.plusSeconds(7200),
+              config(out),
+              epochs == 100 ? "f1ngerpr1nt-full" : "f1ngerpr1nt-short",
+              new Versions("0.1.0-SNAPSHOT", "3.5.3", "1.0.0-M2.1", "17.0.12", "2.12.18"),
+              "local[2]",
+              "local-1764064800000",
+              out.toUri().toString(),
+              out.resolve("_checkpoints").toUri().toString(),
+              failures);
+      ResultTables.write(spark, results, info, out.toUri().toString());
     }
 
-    Row run(Path out) {
-      // As the job renders it: the resolved h2 block (H2Settings.rendered()).
+    SeedResult seed(String method, int seed) {
+      boolean h2 = method.equals("h2");
+      List<TaskResult> tasks = new ArrayList<>();
+      List<AccuracyCell> matrix = new ArrayList<>();
+      List<EpochRecord> history = new ArrayList<>();
+      for (int t = 1; t <= TASKS; t++) {
+        double[] logits = new double[h2 ? t - 1 : 0];
+        for (int k = 1; k < t && h2; k++) {
+          logits[k - 1] = 1.0 + logitStep * k + 0.05 * logitStep * seed;
+        }
+        double[] pi = h2 && t > 1 ? softmax(logits) : new double[0];
+        boolean finetune = method.equals("finetune");
+        tasks.add(
+            new TaskResult(
+                new TaskOutcome(
+                    t,
+                    acc(method, seed, t, t),
+                    finetune ? 1.0 : 0.25 * Math.pow(0.75, t - 1),
+                    t == 1 || method.equals("independent") ? 0.0 : 0.04 * t + 0.01 * seed,
+                    pi,
+                    logits,
+                    600.0 * t + 13 * seed),
+                acc(method, seed, t, TASKS)));
+        for (int after = t; after <= TASKS; after++) {
+          matrix.add(new AccuracyCell(after, t, acc(method, seed, t, after)));
+        }
+        if (h2 && t > 1) {
+          history.add(new EpochRecord(t, "associate", 0, 1.2, 40.0, 0.01, 3.0, Double.NaN));
+        }
+        for (int e = 0; e < 2; e++) {
+          double off = h2 && t > 1 ? 0.1 / (e + 1) : Double.NaN;
+          history.add(new EpochRecord(t, "train", e, 1.0 / (e + 1), 60.0 + 15 * e, 0.01, 5.0, off));
+        }
+        history.add(new EpochRecord(t, "retrain", 0, 0.3, 90.0, 0.001, 4.0, Double.NaN));
+      }
+      double free = method.equals("finetune") ? 0.0 : Math.pow(0.75, TASKS);
+      return new SeedResult(
+          method,
+          seed,
+          tasks,
+          matrix,
+          history,
+          free,
+          "CPU",
+          "cpu",
+          2,
+          "onednn 2.5.2 avx512_core winograd",
+          seed == 0 && h2 ? 2 : 0,
+          START.toEpochMilli(),
+          START.plusSeconds(3600 + 60 * seed).toEpochMilli());
+    }
+
+    /** As the job renders it: the resolved h2 block (H2Settings.rendered()). */
+    String config(Path out) {
       ObjectNode root = JSON.createObjectNode();
       ObjectNode config = root.putObject("h2");
       config.putArray("seeds").add(0).add(1).add(2);
+      methods.forEach(config.putArray("methods")::add);
       ObjectNode data = config.putObject("data");
       data.put("source", source);
       data.put("uri", "data/" + source);
@@ -818,77 +917,12 @@ class NotebooksTest {
       train.put("batch-size", 128);
       config.putObject("prune").put("ratio", 0.75);
       config.putObject("output").put("uri", out.toUri().toString()).put("overwrite", false);
-
-      List<Row> seeds = new ArrayList<>();
-      for (int seed = 0; seed < accuracy.length; seed++) {
-        seeds.add(
-            RowFactory.create(
-                seed,
-                "CPU",
-                "cpu",
-                2,
-                "onednn 2.5.2 avx512_core winograd",
-                seed == 0 ? 2 : 0,
-                Timestamp.from(START),
-                Timestamp.from(START.plusSeconds(3600 + 60 * seed)),
-                "driver",
-                "127.0.0.1",
-                "",
-                1));
-      }
-      List<Row> failures =
-          failedSeed
-              ? List.of(
-                  RowFactory.create(
-                      2,
-                      "java.lang.IllegalStateException: injected failure\n"
-                          + "\tat org.h2cl.spark.SeedTask.call(SeedTask.java:1)"))
-              : List.of();
-      return RowFactory.create(
-          id,
-          Timestamp.from(START),
-          Timestamp.from(START.plusSeconds(7200)),
-          !failedSeed,
-          root.toString(),
-          epochs == 100 ? "f1ngerpr1nt-full" : "f1ngerpr1nt-short",
-          "0.1.0-SNAPSHOT",
-          "3.5.3",
-          "1.0.0-M2.1",
-          "17.0.12",
-          "2.12.18",
-          "local[2]",
-          "local-1764064800000",
-          out.toUri().toString(),
-          out.resolve("_checkpoints").toUri().toString(),
-          seeds,
-          failures);
+      return root.toString();
     }
 
-    private static void save(
-        SparkSession spark, List<Row> rows, StructType schema, Path out, String table) {
-      // One part file per table, like the job writes them.
-      spark
-          .createDataFrame(rows, schema)
-          .coalesce(1)
-          .write()
-          .parquet(out.resolve(table).toString());
-    }
-
-    private static List<Double> softmax(List<Double> logits) {
-      double sum = logits.stream().mapToDouble(Math::exp).sum();
-      return logits.stream().map(l -> Math.exp(l) / sum).collect(Collectors.toList());
-    }
-
-    private static double mean(double[] v) {
-      return Arrays.stream(v).average().orElseThrow();
-    }
-
-    private static Double std(double[] v) {
-      if (v.length < 2) {
-        return null;
-      }
-      double m = mean(v);
-      return Math.sqrt(Arrays.stream(v).map(x -> (x - m) * (x - m)).sum() / (v.length - 1));
+    private static double[] softmax(double[] logits) {
+      double sum = Arrays.stream(logits).map(Math::exp).sum();
+      return Arrays.stream(logits).map(l -> Math.exp(l) / sum).toArray();
     }
   }
 }

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 class PaperTableTest {
 
   private static Row row(String benchmark, String task, double mean, Double std, int n) {
+    return row("h2", benchmark, task, mean, std, n);
+  }
+
+  private static Row row(
+      String method, String benchmark, String task, double mean, Double std, int n) {
     return new GenericRowWithSchema(
-        new Object[] {benchmark, task, mean, std, n}, ResultSchemas.SUMMARY);
+        new Object[] {method, benchmark, task, mean, std, n}, ResultSchemas.SUMMARY);
   }
 
   private static Row row(String task, double mean, Double std, int n) {
@@ -32,18 +37,53 @@ class PaperTableTest {
     String text = PaperTable.format(summary);
     List<String> lines = text.lines().toList();
 
-    assertEquals(4, lines.size(), text);
+    assertEquals(5, lines.size(), text);
     assertTrue(lines.get(0).startsWith("Split CIFAR-10, task-incremental accuracy"), text);
     assertTrue(lines.get(0).contains("over 10 seeds"), text);
     assertEquals(
         List.of("T1", "T2", "T3", "T4", "T5", "Avg"), List.of(lines.get(1).trim().split("\\s+")));
-    assertTrue(lines.get(2).startsWith("this run"), text);
+    assertTrue(lines.get(2).startsWith("h2 "), text);
     for (String cell : List.of("91.00 ± 0.50", "92.00 ± 1.00", "95.00 ± 2.50", "93.00 ± 0.13")) {
       assertTrue(lines.get(2).contains(cell), cell + " missing in\n" + text);
     }
     assertEquals(
         List.of("paper", "98.82", "94.13", "96.36", "98.90", "98.27", "97.30"),
         List.of(lines.get(3).trim().split("\\s+")));
+    // No metric rows in this summary: each says it is missing.
+    assertTrue(lines.get(4).contains("ACC n/a") && lines.get(4).contains("FWT n/a"), text);
+  }
+
+  /**
+   * A block per method, in the summary's order: its accuracies, the paper's row for H² only, then
+   * its metrics; BWT of 0 prints as 0.00 (never -0.00), FWT only where the summary has it.
+   */
+  @Test
+  void everyMethodHasABlockWithItsMetrics() {
+    List<Row> summary = new ArrayList<>();
+    for (String method : List.of("h2", "finetune")) {
+      boolean h2 = method.equals("h2");
+      summary.add(row(method, "Split CIFAR-10", "T1", h2 ? 99.0 : 60.0, 0.5, 2));
+      summary.add(row(method, "Split CIFAR-10", "T2", 98.0, 0.5, 2));
+      summary.add(row(method, "Split CIFAR-10", "Avg", h2 ? 98.5 : 79.0, 0.25, 2));
+      summary.add(row(method, "Split CIFAR-10", "ACC", h2 ? 98.5 : 79.0, 0.25, 2));
+      summary.add(row(method, "Split CIFAR-10", "BWT", h2 ? -0.0 : -38.0, 0.0, 2));
+      summary.add(row(method, "Split CIFAR-10", "forgetting", h2 ? 0.0 : 38.0, 0.0, 2));
+      summary.add(row(method, "Split CIFAR-10", "capacity_used", h2 ? 43.75 : 100.0, 0.0, 2));
+      summary.add(row(method, "Split CIFAR-10", "capacity_free", h2 ? 56.25 : 0.0, 0.0, 2));
+    }
+    String text = PaperTable.format(summary);
+    List<String> lines = text.lines().toList();
+    assertEquals(7, lines.size(), text);
+    assertEquals(List.of("T1", "T2", "Avg"), List.of(lines.get(1).trim().split("\\s+")));
+    assertTrue(lines.get(2).startsWith("h2 ") && lines.get(2).contains("99.00 ± 0.50"), text);
+    assertTrue(lines.get(3).startsWith("paper"), text);
+    assertTrue(lines.get(4).contains("ACC 98.50 ± 0.25"), text);
+    assertTrue(lines.get(4).contains("BWT 0.00 ± 0.00"), text);
+    assertTrue(lines.get(4).contains("FWT n/a (needs independent)"), text);
+    assertTrue(lines.get(4).contains("capacity used 43.75 ± 0.00 %"), text);
+    assertTrue(lines.get(5).startsWith("finetune ") && lines.get(5).contains("60.00"), text);
+    assertTrue(lines.get(6).contains("BWT -38.00 ± 0.00"), text);
+    assertTrue(lines.get(6).contains("forgetting 38.00 ± 0.00"), text);
   }
 
   @Test
@@ -55,7 +95,7 @@ class PaperTableTest {
     assertTrue(text.contains("over 1 seed\n") || text.contains("over 1 seed\r\n"), text);
     assertTrue(text.contains("99.50 ± n/a") && text.contains("98.38 ± n/a"), text);
     assertFalse(text.contains("98.82"), text);
-    assertTrue(text.contains("paper     no figures to compare with"), text);
+    assertTrue(text.contains("paper       no figures to compare with"), text);
   }
 
   @Test

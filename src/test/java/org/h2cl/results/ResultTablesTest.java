@@ -93,7 +93,9 @@ class ResultTablesTest {
     }
     assertEquals(15, read("task_results").count());
     assertEquals(3 * 15, read("accuracy_matrix").count());
-    assertEquals(6, read("summary").count());
+    // T1..T5, Avg, then ACC, BWT, forgetting, capacity used and free (no FWT without independent).
+    assertEquals(11, read("summary").count());
+    assertEquals(3 * 9, read("history").count());
     assertTrue(Files.exists(tmp.resolve("out/_RUN_COMPLETE")));
     assertTrue(Files.readString(tmp.resolve("out/_RUN_COMPLETE")).contains("run_id=run-1"));
     try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve("out"))) {
@@ -140,11 +142,24 @@ class ResultTablesTest {
   void summaryIsMeanAndSampleStdOverSeedsAndTheAverageOfPerSeedMeans() {
     String out = tmp.resolve("out").toUri().toString();
     List<Row> returned = ResultTables.write(spark, threeSeeds(), info(List.of()), out);
-    List<Row> summary = read("summary").collectAsList();
+    List<Row> all = read("summary").collectAsList();
+    assertEquals(all, returned);
+    List<Row> summary = all.subList(0, 6);
 
     assertEquals(
-        List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
-        summary.stream().map(r -> r.<String>getAs("task")).toList());
+        List.of(
+            "T1",
+            "T2",
+            "T3",
+            "T4",
+            "T5",
+            "Avg",
+            "ACC",
+            "BWT",
+            "forgetting",
+            "capacity_used",
+            "capacity_free"),
+        all.stream().map(r -> r.<String>getAs("task")).toList());
     for (int k = 0; k < 5; k++) {
       double[] column = {ACC[0][k], ACC[1][k], ACC[2][k]};
       assertSummaryRow(summary.get(k), column);
@@ -154,8 +169,13 @@ class ResultTablesTest {
       seedMeans[s] = (ACC[s][0] + ACC[s][1] + ACC[s][2] + ACC[s][3] + ACC[s][4]) / 5;
     }
     assertSummaryRow(summary.get(5), seedMeans);
-    summary.forEach(r -> assertEquals("Split CIFAR-10", r.getAs("benchmark")));
-    assertEquals(summary, returned);
+    all.forEach(r -> assertEquals("Split CIFAR-10", r.getAs("benchmark")));
+    all.forEach(r -> assertEquals("h2", r.getAs("method")));
+    // ACC is Avg; these hand-made seeds never forget, so BWT and forgetting are exactly 0.
+    assertEquals(summary.get(5).<Double>getAs("mean_acc"), all.get(6).<Double>getAs("mean_acc"));
+    assertEquals(0.0, all.get(7).<Double>getAs("mean_acc"));
+    assertEquals(0.0, all.get(8).<Double>getAs("mean_acc"));
+    assertEquals(100 * (1 - SeedResults.free(5)), all.get(9).<Double>getAs("mean_acc"), 1e-12);
 
     String text = PaperTable.format(summary);
     assertTrue(
@@ -186,13 +206,73 @@ class ResultTablesTest {
     return Math.sqrt(ss / (v.length - 1));
   }
 
+  /**
+   * Two methods, given out of order: every table lists h2 before finetune (Method's order), then by
+   * seed; the summary has a block per method with FWT nowhere (no independent), history keeps a
+   * null switched_off where no selection ran; with csv the same rows come out as CSV too.
+   */
+  @Test
+  void everyTableHasAMethodColumnAndCsvCopiesHoldTheSameRows() throws Exception {
+    String out = tmp.resolve("out").toUri().toString();
+    List<SeedResult> results =
+        List.of(
+            SeedResults.of("finetune", 1, 0, 70.0, 90.0),
+            SeedResults.of("h2", 1, 0, 99.0, 98.0),
+            SeedResults.of("finetune", 0, 0, 60.0, 92.0),
+            SeedResults.of("h2", 0, 0, 97.0, 96.0));
+    List<Row> summary = ResultTables.write(spark, results, info(List.of()), out, true);
+
+    assertEquals(
+        List.of("h2 0", "h2 1", "finetune 0", "finetune 1"),
+        read("run").first().<Row>getList(read("run").first().fieldIndex("seeds")).stream()
+            .map(r -> r.getAs("method") + " " + r.getAs("seed"))
+            .toList());
+    assertEquals(
+        List.of("h2", "h2", "h2", "h2", "finetune", "finetune", "finetune", "finetune"),
+        read("task_results").collectAsList().stream().map(r -> r.<String>getAs("method")).toList());
+    List<String> labels =
+        summary.stream().map(r -> r.getAs("method") + " " + r.getAs("task")).toList();
+    assertEquals(16, labels.size(), labels.toString());
+    assertEquals("h2 T1", labels.get(0));
+    assertEquals("finetune T1", labels.get(8));
+    assertTrue(labels.stream().noneMatch(l -> l.endsWith("FWT")), labels.toString());
+    // The hand-made seeds keep their accuracies: even "finetune" here has a BWT of exactly 0.
+    assertEquals(0.0, summary.get(12).<Double>getAs("mean_acc"));
+    assertEquals("BWT", summary.get(12).getAs("task"));
+    assertEquals(65.0, summary.get(8).<Double>getAs("mean_acc"));
+
+    List<Row> history = read("history").collectAsList();
+    assertEquals(4 * 3, history.size());
+    assertNull(history.get(0).getAs("switched_off"));
+    assertEquals(0.125, history.get(2).<Double>getAs("switched_off"));
+
+    java.nio.file.Path csv = tmp.resolve("out/csv");
+    for (String table : ResultSchemas.TABLES.keySet()) {
+      List<String> lines = Files.readAllLines(csv.resolve(table + ".csv"));
+      assertEquals(
+          String.join(",", ResultSchemas.TABLES.get(table).fieldNames()), lines.get(0), table);
+      assertEquals(read(table).count(), lines.size() - 1, table);
+    }
+    List<String> tasks = Files.readAllLines(csv.resolve("task_results.csv"));
+    assertEquals("h2,0,2,96.0,96.0,0.1875,0.02,[1.0],[1.0],20.0,false", tasks.get(2));
+    List<String> hist = Files.readAllLines(csv.resolve("history.csv"));
+    assertEquals("h2,0,1,train,0,1.0,97.0,0.01,2.0,", hist.get(1));
+    String run = Files.readAllLines(csv.resolve("run.csv")).get(1);
+    assertTrue(run.contains("\"[{\"\"method\"\":\"\"h2\"\",\"\"seed\"\":0,"), run);
+
+    // A run without csv removes the copies the earlier one wrote.
+    ResultTables.write(spark, results, info("run-2", List.of()), out);
+    assertFalse(Files.exists(csv));
+  }
+
   @Test
   void oneSeedHasANullStd() {
     String out = tmp.resolve("out").toUri().toString();
     ResultTables.write(spark, List.of(SeedResults.of(4, 0, 99.0, 95.0)), info(List.of()), out);
     List<Row> summary = read("summary").collectAsList();
     assertEquals(
-        List.of("T1", "T2", "Avg"), summary.stream().map(r -> r.<String>getAs("task")).toList());
+        List.of("T1", "T2", "Avg", "ACC", "BWT", "forgetting", "capacity_used", "capacity_free"),
+        summary.stream().map(r -> r.<String>getAs("task")).toList());
     assertEquals(97.0, summary.get(2).<Double>getAs("mean_acc"));
     summary.forEach(r -> assertNull(r.getAs("std_acc")));
   }

@@ -11,14 +11,16 @@ class ResultsGuideTest {
   private static final Path CWD = Path.of("/home/ada/h2");
 
   @Test
-  void namesTheFourTablesAndTheNotebookCommand() {
+  void namesTheFiveTablesAndTheNotebookCommand() {
     assertEquals(
         String.join(
             System.lineSeparator(),
             "Results in output/quickstart, Parquet tables (columns: docs/OUTPUT.md):",
-            "  task_results/     one row per seed and task",
-            "  accuracy_matrix/  one row per seed, finished task and evaluated task",
-            "  summary/          one row per task and Avg: the table above",
+            "  task_results/     one row per method, seed and task",
+            "  accuracy_matrix/  one row per method, seed, finished task and evaluated task",
+            "  history/          one row per method, seed, task, phase and epoch: the learning"
+                + " curves",
+            "  summary/          per method a row per task, Avg and metric: the table above",
             "  run/              settings, versions, devices and times of this run",
             "Open them in the notebook (Python setup: notebooks/README.md):",
             "  H2_RUN=output/quickstart jupyter lab notebooks/results.ipynb",

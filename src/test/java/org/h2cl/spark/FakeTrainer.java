@@ -7,6 +7,7 @@ import org.h2cl.checkpoint.ArrayBundle;
 import org.h2cl.checkpoint.CheckpointStore;
 import org.h2cl.config.H2Settings;
 import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.EpochRecord;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
 import org.h2cl.h2.TaskResult;
@@ -68,11 +69,18 @@ public final class FakeTrainer implements SeedTrainer {
         matrix.add(new AccuracyCell(after, k, acc[k - 1]));
       }
     }
+    List<EpochRecord> history = new ArrayList<>();
+    for (int k = 1; k <= tasks; k++) {
+      history.add(new EpochRecord(k, "train", 0, 0.5 / k, acc[k - 1], 0.01, 0.1, Double.NaN));
+    }
     SeedResult r =
         new SeedResult(
+            settings.method().key,
             seed,
             outcomes,
             matrix,
+            history,
+            0.5,
             "fake",
             "cpu",
             1,

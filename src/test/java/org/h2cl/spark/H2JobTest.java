@@ -102,6 +102,45 @@ class H2JobTest {
     assertTrue(run.<String>getAs("checkpoint_uri").endsWith("/out/_checkpoints"));
   }
 
+  /**
+   * Two methods make method × seed tasks: every table has both, each method's checkpoints live in
+   * their own folder (h2's where a single-method run puts them), the printed table has a block per
+   * method; overwrite deletes them all.
+   */
+  @Test
+  void everyMethodTrainsEverySeedWithItsOwnCheckpoints() {
+    JobReport report = run(settings(false, "h2.methods=[packnet, h2]"), JobOptions.none());
+
+    assertTrue(report.complete());
+    assertEquals(
+        List.of("packnet 0", "packnet 1", "h2 0", "h2 1"),
+        report.results().stream().map(r -> r.method() + " " + r.seed()).toList());
+    assertEquals(20, read("task_results").count());
+    assertEquals(10, read("task_results").where("method = 'packnet'").count());
+    assertEquals(
+        List.of("h2", "packnet"),
+        read("summary").select("method").distinct().collectAsList().stream()
+            .map(r -> r.getString(0))
+            .sorted()
+            .toList());
+    for (int seed : List.of(0, 1)) {
+      assertTrue(Files.exists(tmp.resolve("out/_checkpoints/seed=" + seed + "/task=5.h2ckpt")));
+      assertTrue(
+          Files.exists(
+              tmp.resolve("out/_checkpoints/method=packnet/seed=" + seed + "/task=5.h2ckpt")));
+    }
+    String table = report.paperTable();
+    assertTrue(table.contains("\nh2 ") && table.contains("\npacknet "), table);
+    assertTrue(table.indexOf("\nh2 ") < table.indexOf("\npacknet "), table);
+    assertEquals(
+        2, read("run").first().getList(read("run").schema().fieldIndex("seeds")).size() / 2);
+
+    JobReport again = run(settings(true, "h2.methods=[h2]"), JobOptions.none());
+    assertTrue(again.complete());
+    assertFalse(Files.exists(tmp.resolve("out/_checkpoints/method=packnet/seed=0")));
+    assertEquals(0, read("task_results").where("method = 'packnet'").count());
+  }
+
   @Test
   void aFinishedRunIsRefusedWithoutOverwriteAndLeftUntouched() throws IOException {
     run(settings(false), JobOptions.none());

@@ -89,8 +89,27 @@ class H2JobTrainingTest {
     }
     List<Row> summary = read("plain", "summary");
     assertEquals(
-        List.of("T1", "T2", "T3", "T4", "T5", "Avg"),
+        List.of(
+            "T1",
+            "T2",
+            "T3",
+            "T4",
+            "T5",
+            "Avg",
+            "ACC",
+            "BWT",
+            "forgetting",
+            "capacity_used",
+            "capacity_free"),
         summary.stream().map(r -> r.<String>getAs("task")).toList());
+    // Real H² training: BWT and forgetting exactly 0, and the table shows it.
+    assertEquals(0.0, summary.get(7).<Double>getAs("mean_acc"));
+    assertEquals(0.0, summary.get(8).<Double>getAs("mean_acc"));
+    assertTrue(uninterrupted.paperTable().contains("BWT 0.00 ± 0.00"), uninterrupted.paperTable());
+    // The history: every epoch of both seeds, each with its learning rate.
+    List<Row> history = read("plain", "history");
+    assertFalse(history.isEmpty());
+    assertTrue(history.stream().allMatch(r -> r.<Double>getAs("lr") > 0), history.toString());
     Map<Integer, List<Double>> bySeed = new TreeMap<>();
     for (int k = 1; k <= 5; k++) {
       int task = k;
@@ -140,6 +159,27 @@ class H2JobTrainingTest {
     assertEquals(science(read("plain", "task_results")), science(rows));
     assertEquals(
         cells(read("plain", "accuracy_matrix")), cells(read("retried", "accuracy_matrix")));
+    // The checkpoints carry the history: the restored tasks' epochs are there, as trained.
+    assertEquals(curves(read("plain", "history")), curves(read("retried", "history")));
+  }
+
+  /** The history without the wall times, one line per epoch in table order. */
+  private static List<String> curves(List<Row> history) {
+    return history.stream()
+        .map(
+            r ->
+                String.join(
+                    "/",
+                    String.valueOf(r.<Object>getAs("method")),
+                    String.valueOf(r.<Object>getAs("seed")),
+                    String.valueOf(r.<Object>getAs("task")),
+                    String.valueOf(r.<Object>getAs("phase")),
+                    String.valueOf(r.<Object>getAs("epoch")),
+                    String.valueOf(r.<Object>getAs("loss")),
+                    String.valueOf(r.<Object>getAs("train_accuracy")),
+                    String.valueOf(r.<Object>getAs("lr")),
+                    String.valueOf(r.<Object>getAs("switched_off"))))
+        .toList();
   }
 
   /** The uninterrupted run's checkpoints of {@code seeds}, copied under {@code output}. */

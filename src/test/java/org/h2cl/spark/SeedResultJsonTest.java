@@ -30,9 +30,12 @@ class SeedResultJsonTest {
             1e-300);
     SeedResult withOdd =
         new SeedResult(
+            r.method(),
             r.seed(),
             List.of(r.tasks().get(0), r.tasks().get(1), new TaskResult(odd, Math.PI)),
             r.accuracyMatrix(),
+            r.history(),
+            r.freeFraction(),
             r.backend(),
             r.device(),
             r.threads(),

@@ -3,6 +3,7 @@ package org.h2cl.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.h2cl.h2.AccuracyCell;
+import org.h2cl.h2.EpochRecord;
 import org.h2cl.h2.Placement;
 import org.h2cl.h2.SeedResult;
 import org.h2cl.h2.TaskOutcome;
@@ -18,6 +19,20 @@ public final class SeedResults {
    * the end; the accuracy matrix holds every (after, task) cell with after >= task.
    */
   public static SeedResult of(int seed, int resumedFromTask, double... accuracies) {
+    return of("h2", seed, resumedFromTask, accuracies);
+  }
+
+  /** What H²'s owned fractions 0.25·0.75^(k−1) of tasks 1..n leave free. */
+  public static double free(int tasks) {
+    double owned = 0;
+    for (int k = 1; k <= tasks; k++) {
+      owned += 0.25 * Math.pow(0.75, k - 1);
+    }
+    return 1 - owned;
+  }
+
+  /** As {@link #of(int, int, double...)}, for {@code method}. */
+  public static SeedResult of(String method, int seed, int resumedFromTask, double... accuracies) {
     List<TaskResult> tasks = new ArrayList<>();
     List<AccuracyCell> matrix = new ArrayList<>();
     for (int k = 1; k <= accuracies.length; k++) {
@@ -42,10 +57,21 @@ public final class SeedResults {
         matrix.add(new AccuracyCell(after, k, accuracies[k - 1]));
       }
     }
+    List<EpochRecord> history = new ArrayList<>();
+    for (int k = 1; k <= accuracies.length; k++) {
+      history.add(
+          new EpochRecord(k, "train", 0, 1.0 / k, accuracies[k - 1], 0.01, 2.0, Double.NaN));
+      if (k >= 2) {
+        history.add(new EpochRecord(k, "train", 1, 0.5 / k, accuracies[k - 1], 0.01, 2.0, 0.125));
+      }
+    }
     return new SeedResult(
+        method,
         seed,
         tasks,
         matrix,
+        history,
+        free(accuracies.length),
         "CPU",
         "cpu",
         2,
