@@ -117,6 +117,7 @@ public record H2Settings(
   public H2Settings withLocations(String dataUri, String outputUri, String checkpointUri) {
     return new H2Settings(
         seeds,
+        methods,
         data.withUri(dataUri),
         model,
         train,
@@ -125,8 +126,9 @@ public record H2Settings(
         reinitStd,
         reuse,
         prune,
+        fixes,
         compute,
-        new OutputSettings(outputUri, output.overwrite()),
+        new OutputSettings(outputUri, output.overwrite(), output.csv()),
         new CheckpointSettings(checkpointUri),
         spark,
         rendered);

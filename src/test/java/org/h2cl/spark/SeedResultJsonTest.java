@@ -3,6 +3,7 @@ package org.h2cl.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.h2cl.h2.AccuracyCell;
@@ -16,7 +17,7 @@ class SeedResultJsonTest {
 
   @Test
   void aResultReadsBackBitForBit() {
-    SeedResult r = SeedResults.of(3, 2, 99.0, 95.5, 97.25);
+    SeedResult r = SeedResults.of("packnet", 3, 2, 99.0, 95.5, 97.25);
     // Values whose shortest decimal form is long, and the ones Double.toString spells out.
     TaskOutcome o = r.tasks().get(2).outcome();
     TaskOutcome odd =
@@ -64,6 +65,11 @@ class SeedResultJsonTest {
     assertEquals(r.kernels(), back.kernels());
     assertEquals(r.startMillis(), back.startMillis());
     assertEquals(r.placement(), back.placement());
+    assertEquals("packnet", back.method());
+    assertEquals(r.freeFraction(), back.freeFraction());
+    // The history, with the NaN of epochs without a selection.
+    assertEquals(r.history(), back.history());
+    assertTrue(Double.isNaN(back.history().get(0).switchedOff()));
   }
 
   @Test
