@@ -7,7 +7,7 @@
 #
 # NAME: train_step (--width --batch --steps --warmup --repeats), fisher (--width --samples),
 #   data (--batch --images --epochs), end_to_end (--what seed|epoch, --conf), memory,
-#   spark_scaling (--conf), cluster_scaling [CONF] (a standalone cluster of two one-core workers,
+#   spark_scaling (--conf), cluster_scaling [CONF [spark-submit options]] (two one-core workers,
 #   separate JVMs: one seed against two), profile (--width --batch: oneDNN's time per kind of primitive in one
 #   training step), layer_profile (--width --batch --layer: libnd4j's per-op times), peak (--size:
 #   the machine's float32 matrix-multiply rate), dispatch (libnd4j's host time per op and ops per

@@ -18,21 +18,28 @@ public final class ClusterScaling {
 
   public static void main(String[] args) throws Exception {
     String conf = args.length > 0 ? args[0] : "conf/quickstart.conf";
+    List<String> sparkArgs = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
     Path dir = Files.createTempDirectory("h2-cluster-scaling");
     try (StandaloneCluster cluster = new StandaloneCluster(dir, 2, 1)) {
       Path jar = StandaloneCluster.cpuJar();
-      double one = seconds(cluster, jar, dir, conf, "[0]");
-      double two = seconds(cluster, jar, dir, conf, "[0,1]");
+      double one = seconds(cluster, jar, dir, conf, "[0]", sparkArgs);
+      double two = seconds(cluster, jar, dir, conf, "[0,1]", sparkArgs);
       System.out.printf(
-          "{\"bench\": \"cluster_scaling\", \"conf\": \"%s\", \"workers\": 2, \"cores_per_worker\":"
-              + " 1, \"one_seed_seconds\": %.1f, \"two_seeds_seconds\": %.1f, \"efficiency\":"
-              + " %.3f}%n",
-          conf, one, two, one / two);
+          "{\"bench\": \"cluster_scaling\", \"conf\": \"%s\", \"spark_submit_options\": \"%s\","
+              + " \"workers\": 2, \"cores_per_worker\": 1, \"one_seed_seconds\": %.1f,"
+              + " \"two_seeds_seconds\": %.1f, \"efficiency\": %.3f}%n",
+          conf, String.join(" ", sparkArgs), one, two, one / two);
     }
   }
 
   private static double seconds(
-      StandaloneCluster cluster, Path jar, Path dir, String conf, String seeds) throws Exception {
+      StandaloneCluster cluster,
+      Path jar,
+      Path dir,
+      String conf,
+      String seeds,
+      List<String> sparkArgs)
+      throws Exception {
     Path log = dir.resolve("submit-" + seeds.length() + ".log");
     long start = System.nanoTime();
     Process p =
@@ -40,7 +47,7 @@ public final class ClusterScaling {
             jar,
             log,
             Map.of(),
-            List.of(),
+            sparkArgs,
             List.of(
                 "--conf",
                 conf,
