@@ -39,41 +39,6 @@ public record H2Settings(
     methods = List.copyOf(methods);
   }
 
-  /** Settings of faithful H² alone with every fix off (tests that build settings by hand). */
-  public H2Settings(
-      List<Integer> seeds,
-      DataSettings data,
-      ModelSettings model,
-      TrainSettings train,
-      RetrainSettings retrain,
-      AssociationSettings association,
-      double reinitStd,
-      ReuseSettings reuse,
-      PruneSettings prune,
-      ComputeSettings compute,
-      OutputSettings output,
-      CheckpointSettings checkpoint,
-      SparkSettings spark,
-      String rendered) {
-    this(
-        seeds,
-        List.of(Method.H2),
-        data,
-        model,
-        train,
-        retrain,
-        association,
-        reinitStd,
-        reuse,
-        prune,
-        FixesSettings.NONE,
-        compute,
-        output,
-        checkpoint,
-        spark,
-        rendered);
-  }
-
   /**
    * The method a seed trains with. Executors get settings narrowed to one method by {@link
    * #forMethod}.
@@ -276,13 +241,8 @@ public record H2Settings(
       implements Serializable {}
 
   /** {@code h2.output}. */
-  public record OutputSettings(String uri, boolean overwrite, boolean csv) implements Serializable {
-
-    /** Parquet only (csv = false). */
-    public OutputSettings(String uri, boolean overwrite) {
-      this(uri, overwrite, false);
-    }
-  }
+  public record OutputSettings(String uri, boolean overwrite, boolean csv)
+      implements Serializable {}
 
   /** {@code h2.checkpoint}; uri already resolved (never empty). */
   public record CheckpointSettings(String uri) implements Serializable {}

@@ -124,6 +124,7 @@ class CheckpointStoreTest {
     H2Settings now =
         new H2Settings(
             old.seeds(),
+            old.methods(),
             old.data(),
             old.model(),
             new H2Settings.TrainSettings(3, 0.02, 0.9, 32),
@@ -132,6 +133,7 @@ class CheckpointStoreTest {
             old.reinitStd(),
             old.reuse(),
             old.prune(),
+            old.fixes(),
             old.compute(),
             old.output(),
             old.checkpoint(),

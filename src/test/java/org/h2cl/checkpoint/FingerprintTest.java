@@ -38,6 +38,7 @@ class FingerprintTest {
     H2Settings b = BASE;
     return new H2Settings(
         seeds,
+        b.methods(),
         data,
         b.model(),
         train,
@@ -46,6 +47,7 @@ class FingerprintTest {
         reinitStd,
         reuse,
         b.prune(),
+        b.fixes(),
         compute,
         output,
         checkpoint,
@@ -200,7 +202,7 @@ class FingerprintTest {
                 b.reinitStd(),
                 b.reuse(),
                 new ComputeSettings(8, Kernels.LIBND4J, ConvAlgorithm.DIRECT),
-                new OutputSettings("hdfs://nn/elsewhere", true),
+                new OutputSettings("hdfs://nn/elsewhere", true, false),
                 new CheckpointSettings("s3a://bucket/ckpt"),
                 new SparkSettings(
                     "yarn", "other", true, java.util.Map.of("spark.eventLog.enabled", "true")),

@@ -205,6 +205,7 @@ class H2JobTrainingTest {
   static H2Settings withTrainLr(H2Settings s, double lr) {
     return new H2Settings(
         s.seeds(),
+        s.methods(),
         s.data(),
         s.model(),
         new H2Settings.TrainSettings(
@@ -214,6 +215,7 @@ class H2JobTrainingTest {
         s.reinitStd(),
         s.reuse(),
         s.prune(),
+        s.fixes(),
         s.compute(),
         s.output(),
         s.checkpoint(),
