@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The resolved config as JSON for the results, without secrets; URIs without their user-info. */
@@ -37,16 +38,19 @@ public final class Redaction {
    * replaced by {@code ***}, URIs without their user-info.
    */
   public static Map<String, String> values(Map<String, String> conf) {
-    Map<String, String> copy = new java.util.TreeMap<>();
-    conf.forEach(
-        (key, value) -> {
-          String lower = key.toLowerCase(Locale.ROOT);
-          boolean secret =
-              SECRET_WORDS.stream()
-                  .anyMatch(w -> lower.contains(w) || lower.contains(w.replace('-', '.')));
-          copy.put(key, secret ? "***" : uris(value));
-        });
+    Map<String, String> copy = new TreeMap<>();
+    conf.forEach((key, value) -> copy.put(key, isSecret(key) ? "***" : uris(value)));
     return copy;
+  }
+
+  /**
+   * Whether {@code key} names a secret: it holds one of the secret words, spelled with a dash or,
+   * as Hadoop's and Spark's keys do, with a dot ({@code fs.s3a.access.key}).
+   */
+  private static boolean isSecret(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    return SECRET_WORDS.stream()
+        .anyMatch(w -> lower.contains(w) || lower.contains(w.replace('-', '.')));
   }
 
   /**
@@ -63,8 +67,8 @@ public final class Redaction {
 
   /** Replaces values of secret-looking keys by "***" and the user-info of URIs by "***". */
   static ConfigValue redact(String key, ConfigValue value) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    boolean secret = SECRET_WORDS.stream().anyMatch(lower::contains);
+    // A HOCON path segment holds no dot, so only the dashed spellings can match it.
+    boolean secret = isSecret(key);
     switch (value.valueType()) {
       case OBJECT -> {
         Map<String, Object> copy = new LinkedHashMap<>();
