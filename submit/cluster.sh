@@ -85,11 +85,11 @@ if [[ -z "$jar" || ! -f "$jar" ]]; then
   exit 2
 fi
 # What the jar was built for: its backend and the natives its executors must load.
-build_info() { java -cp "$jar" org.h2cl.BuildInfo "$1"; }
-if ! backend="$(build_info backend)" || ! extension="$(build_info platform-extension)"; then
+if ! info="$(java -cp "$jar" org.h2cl.BuildInfo backend platform-extension 2>/dev/null)"; then
   echo "error: $jar has no org/h2cl/build.properties; is it this project's cluster jar?" >&2
   exit 2
 fi
+{ read -r backend; read -r extension; } <<<"$info"
 
 # Java 17 flags Spark and ND4J need, kept in one place: the pom's jvm.addOpens property.
 add_opens="$(sed -n 's:.*<jvm.addOpens>\(.*\)</jvm.addOpens>.*:\1:p' "$root/pom.xml")"

@@ -7,8 +7,9 @@ import java.util.Properties;
 
 /**
  * What this jar was built for (backend, JavaCPP platform extension of its natives, version), from
- * the build.properties Maven writes into it. {@code java -cp JAR org.h2cl.BuildInfo KEY} prints one
- * value: submit/cluster.sh asks the jar it submits which natives its executors must load.
+ * the build.properties Maven writes into it. {@code java -cp JAR org.h2cl.BuildInfo KEY...} prints
+ * their values, one per line: submit/cluster.sh asks the jar it submits, in one JVM, for its
+ * backend and the natives its executors must load.
  */
 public final class BuildInfo {
 
@@ -29,10 +30,13 @@ public final class BuildInfo {
   }
 
   public static void main(String[] args) {
-    if (args.length != 1 || properties().getProperty(args[0]) == null) {
-      System.err.println("usage: BuildInfo backend|platform-extension|version");
+    Properties p = properties();
+    if (args.length == 0 || java.util.Arrays.stream(args).anyMatch(k -> p.getProperty(k) == null)) {
+      System.err.println("usage: BuildInfo backend|platform-extension|version ...");
       System.exit(2);
     }
-    System.out.println(properties().getProperty(args[0]));
+    for (String key : args) {
+      System.out.println(p.getProperty(key));
+    }
   }
 }
